@@ -1,0 +1,43 @@
+"""Writes to petition cases other than state transitions."""
+
+from django.db import transaction
+
+from ..enums import CaseState
+from ..models import PetitionCase
+from .errors import DomainError
+
+# The 131 loop (domain.md §2): fixed for every case once it leaves "received".
+FIXED_THREE = ("lead_unit", "handler", "standard", "deadline")
+
+
+def check_fixed_three(values: dict, state: str) -> list[tuple[str, str]]:
+    """(field, message) for each missing responsibility/standard/deadline field."""
+    if state == CaseState.RECEIVED:
+        return []
+    problems = []
+    for name in FIXED_THREE:
+        value = values.get(name)
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            label = PetitionCase._meta.get_field(name).verbose_name
+            problems.append(
+                (name, f"“{label}”必填：案件已交办之后必须明确责任单位、责任人、整改标准和整改时限。")
+            )
+    return problems
+
+
+def update_case(
+    case: PetitionCase, *, actor, values: dict, m2m: dict | None = None, reason: str = ""
+) -> PetitionCase:
+    """Save edited fields of a case (not its state) with history; refuses a missing fixed-three field."""
+    problems = check_fixed_three(values, case.state)
+    if problems:
+        raise DomainError(problems[0][1], field=problems[0][0])
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(case, name, value)
+        case._history_user = actor
+        case._change_reason = reason or "编辑案件信息"
+        case.save()
+        for name, items in (m2m or {}).items():
+            getattr(case, name).set(items)
+    return case

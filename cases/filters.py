@@ -1,0 +1,53 @@
+import django_filters
+from django.db.models import Q
+
+from org.models import Inspection, Unit
+
+from .domain.queries import overdue_q
+from .enums import CaseState
+from .models import PetitionCase, PollutionType
+
+
+class CaseFilter(django_filters.FilterSet):
+    inspection = django_filters.ModelChoiceFilter(
+        label="督察", queryset=Inspection.objects.all(), empty_label="全部督察"
+    )
+    batch = django_filters.NumberFilter(label="交办批次")
+    state = django_filters.ChoiceFilter(label="当前环节", choices=CaseState.choices, empty_label="全部环节")
+    unit = django_filters.ModelChoiceFilter(
+        label="责任单位", queryset=Unit.objects.all(), method="filter_unit", empty_label="全部单位"
+    )
+    locality = django_filters.ModelChoiceFilter(
+        label="行政区域", queryset=Unit.objects.filter(kind="region"), empty_label="全部区域"
+    )
+    pollution_type = django_filters.ModelChoiceFilter(
+        label="污染类型",
+        queryset=PollutionType.objects.all(),
+        field_name="pollution_types",
+        empty_label="全部类型",
+    )
+    is_key = django_filters.BooleanFilter(label="重点件")
+    overdue = django_filters.BooleanFilter(label="逾期", method="filter_overdue")
+    q = django_filters.CharFilter(label="关键字", method="filter_text")
+
+    class Meta:
+        model = PetitionCase
+        fields = ["inspection", "batch", "state", "unit", "locality", "pollution_type", "is_key"]
+
+    def filter_unit(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(Q(lead_unit=value) | Q(cooperating_units=value)).distinct()
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(overdue_q()) if value else qs.exclude(overdue_q())
+
+    def filter_text(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(receipt_no__icontains=value) | Q(complaint__icontains=value) | Q(handler__icontains=value)
+        )

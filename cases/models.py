@@ -1,0 +1,172 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from org.enums import LeaderLevel
+
+from .enums import AcceptanceCategory, CaseState, Channel, CompletionStatus, Finding
+
+
+class PollutionType(models.Model):
+    """污染类型: the vocabulary of the transfer sheets (水、大气、… and the local 油烟、扬尘…)."""
+
+    code = models.CharField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=20, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "污染类型"
+        verbose_name_plural = "污染类型"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PetitionCase(models.Model):
+    """信访举报案件: a citizen complaint transferred by an inspection team (domain.md §4).
+
+    State changes go through cases.domain.transitions only; ``version`` is bumped by every
+    transition so two people pressing the same button give one transition (a conditional
+    update, which works on SQLite as well as PostgreSQL).
+    """
+
+    inspection = models.ForeignKey(
+        "org.Inspection", verbose_name="督察", on_delete=models.PROTECT, related_name="cases"
+    )
+    receipt_no = models.CharField("受理编号", max_length=40)
+    batch = models.PositiveIntegerField("交办批次", null=True, blank=True)
+    transferred_on = models.DateField("交办日期", null=True, blank=True)
+    channel = models.CharField("举报方式", max_length=10, choices=Channel.choices, default=Channel.OTHER)
+    complaint = models.TextField("交办问题基本情况")
+    locality = models.ForeignKey(
+        "org.Unit",
+        verbose_name="行政区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_in_locality",
+    )
+    pollution_types = models.ManyToManyField(PollutionType, verbose_name="污染类型", blank=True)
+    # --- the 131 loop: responsibility, standard, deadline ---
+    lead_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="牵头责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+    )
+    cooperating_units = models.ManyToManyField(
+        "org.Unit", verbose_name="配合单位", blank=True, related_name="cooperating_cases"
+    )
+    handler = models.CharField("具体负责人", max_length=50, blank=True)
+    handler_phone = models.CharField("负责人电话", max_length=40, blank=True)
+    case_leader = models.CharField("包案领导", max_length=50, blank=True)
+    case_leader_level = models.CharField(
+        "包案领导级别", max_length=20, choices=LeaderLevel.choices, default=LeaderLevel.NONE
+    )
+    standard = models.TextField("整改标准", blank=True)
+    deadline = models.DateField("整改时限", null=True, blank=True)
+    # --- key case (重点案件) ---
+    is_key = models.BooleanField("是否重点件", default=False)
+    key_leader = models.CharField("包保主要领导", max_length=50, blank=True)
+    work_plan = models.TextField("工作方案", blank=True)
+    # --- state and handling ---
+    state = models.CharField("当前环节", max_length=20, choices=CaseState.choices, default=CaseState.RECEIVED)
+    version = models.PositiveIntegerField("版本", default=0)
+    finding = models.CharField("是否属实", max_length=20, choices=Finding.choices, blank=True)
+    investigation = models.TextField("调查核实情况", blank=True)
+    handling = models.TextField("处理和整改情况", blank=True)
+    plan = models.TextField("整改方案", blank=True)
+    completion_status = models.CharField(
+        "办结状态",
+        max_length=20,
+        choices=CompletionStatus.choices,
+        default=CompletionStatus.IN_PROGRESS,
+    )
+    acceptance_category = models.CharField(
+        "验收分类", max_length=20, choices=AcceptanceCategory.choices, blank=True
+    )
+    accountability = models.TextField("问责情况", blank=True)
+    # --- the five completion conditions (信访举报问题整改标准) ---
+    points_investigated = models.BooleanField("举报问题全部查清", default=False)
+    points_resolved = models.BooleanField("举报问题全部解决", default=False)
+    violations_penalised = models.BooleanField("违法行为依法处罚", default=False)
+    accountability_done = models.BooleanField("需问责的已问责", default=False)
+    complainant_accepted = models.BooleanField("举报人或周边群众认可", default=False)
+    completion_evidence = models.TextField("办结依据", blank=True)
+    # --- enforcement counters published with every batch ---
+    ordered_rectify = models.PositiveIntegerField("责令整改（家次）", default=0)
+    penalty_cases = models.PositiveIntegerField("立案处罚（家次）", default=0)
+    fine_amount = models.DecimalField("罚款金额（万元）", max_digits=12, decimal_places=2, default=0)
+    criminal_investigations = models.PositiveIntegerField("立案侦查（件次）", default=0)
+    administrative_detentions = models.PositiveIntegerField("行政拘留（人次）", default=0)
+    criminal_detentions = models.PositiveIntegerField("刑事拘留（人次）", default=0)
+    interviews = models.PositiveIntegerField("约谈（人次）", default=0)
+    persons_held_accountable = models.PositiveIntegerField("问责（人次）", default=0)
+    # --- repeat cases ---
+    is_repeat = models.BooleanField("是否重复", default=False)
+    related_cases = models.ManyToManyField("self", verbose_name="重复关联件", blank=True, symmetrical=True)
+    merge_no = models.CharField("合并编号", max_length=40, blank=True)
+    # Personal: shown to the office and the case's handlers only, never exported publicly.
+    complainant_contact = models.CharField("举报人联系方式", max_length=100, blank=True)
+    remarks = models.TextField("备注", blank=True)
+    publicity_started_on = models.DateField("公示开始日期", null=True, blank=True)
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[pollution_types, cooperating_units], excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "信访举报案件"
+        verbose_name_plural = "信访举报案件"
+        ordering = ["inspection_id", "batch", "receipt_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "receipt_no"],
+                name="%(app_label)s_%(class)s_receipt_no_unique_per_inspection",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="received")
+                | (Q(lead_unit__isnull=False) & Q(deadline__isnull=False) & ~Q(standard="") & ~Q(handler="")),
+                name="%(app_label)s_%(class)s_fixed_three_past_received",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state"], name="cases_case_state_idx"),
+            models.Index(fields=["deadline"], name="cases_case_deadline_idx"),
+            models.Index(fields=["lead_unit", "state"], name="cases_case_unit_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_no
+
+    @property
+    def unit_ids(self) -> list[int]:
+        """The units answerable for the case (lead + cooperating), for the access rule."""
+        return [self.lead_unit_id, *(u.pk for u in self.cooperating_units.all())]
+
+
+class CaseTransition(models.Model):
+    """状态流转记录: one transition of a case (who, when, from → to, why)."""
+
+    case = models.ForeignKey(
+        PetitionCase, verbose_name="案件", on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField("原环节", max_length=20, choices=CaseState.choices)
+    to_state = models.CharField("新环节", max_length=20, choices=CaseState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    reason = models.TextField("原因/说明", blank=True)
+
+    class Meta:
+        verbose_name = "状态流转记录"
+        verbose_name_plural = "状态流转记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_state} → {self.to_state}"

@@ -1,0 +1,84 @@
+"""The one notification service every sender uses (alerts, dispatch, letters, signatures)."""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def notify(
+    recipients: Iterable,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    reason: str = "",
+    dedupe_key: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Store one notification per recipient and mail it after commit.
+
+    With a ``dedupe_key``, a recipient who already has that key gets nothing new: the
+    returned list holds only the notifications created now.
+    """
+    created = []
+    for user in {u.pk: u for u in recipients}.values():
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(
+                        recipient=user,
+                        kind=kind,
+                        title=title,
+                        body=body,
+                        link=link,
+                        reason=reason,
+                        dedupe_key=dedupe_key,
+                    )
+                )
+        except IntegrityError:
+            continue  # another run already notified this user for this key
+    if email and created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: send_notification_emails(ids))
+    return created
+
+
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Mail the notifications not mailed yet; each row is claimed by a conditional update."""
+    sent = 0
+    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at=None).select_related("recipient")
+    for note in rows:
+        if not note.recipient.email:
+            continue
+        claimed = Notification.objects.filter(pk=note.pk, emailed_at=None).update(emailed_at=timezone.now())
+        if not claimed:
+            continue  # another process mailed it first
+        try:
+            send_mail(
+                f"【千山督察整改】{note.title}",
+                f"{note.body}\n\n收到原因：{note.reason}\n{note.link}",
+                settings.DEFAULT_FROM_EMAIL,
+                [note.recipient.email],
+            )
+            sent += 1
+        except OSError:
+            log.exception("mail to %s failed", note.recipient.email)
+            Notification.objects.filter(pk=note.pk).update(emailed_at=None)
+    return sent
+
+
+def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    qs = Notification.objects.filter(recipient=user, read_at=None)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())

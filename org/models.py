@@ -1,0 +1,123 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .enums import UNIT_BOUND_ROLES, InspectionLevel, Role, UnitKind
+
+
+class Unit(models.Model):
+    """单位: a government, department, enterprise or professional body, in one tree."""
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Other names an inspection team's sheet may use for this unit (one per line or comma).
+    aliases = models.TextField("别名", blank=True, help_text="导入交办单时可匹配的其他名称，逗号或换行分隔")
+    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def alias_list(self) -> list[str]:
+        raw = self.aliases.replace("，", ",").replace("\n", ",")
+        return [a.strip() for a in raw.split(",") if a.strip()]
+
+
+class User(AbstractUser):
+    """用户: a person who signs in; roles come from RoleAssignment."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("电话", max_length=40, blank=True)
+    post = models.CharField("职务/职称", max_length=60, blank=True)
+    signature_image = models.ImageField("签名图片", upload_to="signatures/", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class RoleAssignment(models.Model):
+    """角色分配: one role of a user; unit-bound roles name their unit."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "角色分配"
+        verbose_name_plural = "角色分配"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="%(app_label)s_%(class)s_unique"),
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(UNIT_BOUND_ROLES)) | Q(unit__isnull=False),
+                name="%(app_label)s_%(class)s_unit_bound_role_has_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_role_display()
+        return f"{label}（{self.unit}）" if self.unit_id else label
+
+
+class Inspection(models.Model):
+    """督察轮次: one inspection campaign (central round 1, its look-back, round 2, provincial)."""
+
+    code = models.CharField("编号", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("级别", max_length=20, choices=InspectionLevel.choices)
+    round = models.PositiveSmallIntegerField("轮次", default=1)
+    is_look_back = models.BooleanField("回头看", default=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="所属轮次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="look_backs",
+    )
+    start_date = models.DateField("开始日期", null=True, blank=True)
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "督察"
+        verbose_name_plural = "督察"
+        ordering = ["start_date", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,58 @@
+"""Choices of the rectification app: ASCII stored values, Chinese labels."""
+
+from django.db import models
+
+
+class TaskGrade(models.TextChoices):
+    """年度考核等次: the four-level annual grade of a task (考核办法 评分标准一)."""
+
+    excellent = "excellent", "优秀"
+    good = "good", "良好"
+    # `pass` is a keyword, hence the trailing underscore; the stored value stays "pass".
+    pass_ = "pass", "合格"
+    fail = "fail", "不合格"
+
+
+class ScheduleStatus(models.TextChoices):
+    """序时进度状态: computed from milestones and deadlines, never stored."""
+
+    on_schedule = "on_schedule", "按序时推进"
+    behind = "behind", "滞后序时"
+    overdue = "overdue", "逾期"
+    complete = "complete", "已完成"
+
+
+# Not a ScheduleStatus: "due soon" depends on the warning horizon the caller chooses,
+# but it shares the 三单预警 palette, so its colour lives here too.
+DUE_SOON = "due_soon"
+
+# 三单预警 colours (红黄蓝): red = overdue, yellow = behind, blue = due soon.
+warning_colour = {
+    ScheduleStatus.overdue: "red",
+    ScheduleStatus.behind: "yellow",
+    DUE_SOON: "blue",
+    ScheduleStatus.on_schedule: "green",
+    ScheduleStatus.complete: "grey",
+}
+
+
+class MeasureKind(models.TextChoices):
+    """整改措施类别 (domain.md §3): decides the evidence needed to mark a measure complete."""
+
+    POLICY = "policy", "政策措施"
+    ENGINEERING = "engineering", "工程措施"
+    CLOSURE = "closure", "关停搬迁"
+    ENFORCEMENT = "enforcement", "案件查处"
+    ACCOUNTABILITY = "accountability", "追责问责"
+
+
+class TaskStatus(models.TextChoices):
+    """整改任务状态: the close-out workflow (complete → accepted → publicized → closed → filed)."""
+
+    IN_PROGRESS = "in_progress", "整改中"
+    COMPLETE = "complete", "已完成"
+    ACCEPTED = "accepted", "已验收"
+    PUBLICIZED = "publicized", "公示中"
+    CLOSED = "closed", "已销号"
+    FILED = "filed", "已备案"
+    REOPENED = "reopened", "重新整改"

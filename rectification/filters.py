@@ -1,0 +1,42 @@
+import django_filters
+from django.db.models import Q
+
+from org.models import Inspection, Unit
+
+from .domain.queries import overdue_task_q
+from .enums import TaskStatus
+from .models import RectificationTask
+
+
+class TaskFilter(django_filters.FilterSet):
+    inspection = django_filters.ModelChoiceFilter(
+        label="督察", queryset=Inspection.objects.all(), empty_label="全部督察"
+    )
+    status = django_filters.ChoiceFilter(label="任务状态", choices=TaskStatus.choices, empty_label="全部状态")
+    unit = django_filters.ModelChoiceFilter(
+        label="责任单位", queryset=Unit.objects.all(), method="filter_unit", empty_label="全部单位"
+    )
+    overdue = django_filters.BooleanFilter(label="逾期", method="filter_overdue")
+    q = django_filters.CharFilter(label="关键字", method="filter_text")
+
+    class Meta:
+        model = RectificationTask
+        fields = ["inspection", "status", "unit"]
+
+    def filter_unit(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(Q(lead_unit=value) | Q(cooperating_units=value)).distinct()
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(overdue_task_q()) if value else qs.exclude(overdue_task_q())
+
+    def filter_text(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(number__icontains=value) | Q(problem__icontains=value) | Q(responsible_person__icontains=value)
+        )

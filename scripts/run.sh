@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Start web + Celery worker + Celery beat on the embedded defaults; Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+mkdir -p var/log
+.venv/bin/celery -A qianshan worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
+WORKER=$!
+.venv/bin/celery -A qianshan beat --loglevel=INFO -s var/celerybeat-schedule >var/log/beat.log 2>&1 &
+BEAT=$!
+trap 'kill $WORKER $BEAT 2>/dev/null || true' EXIT INT TERM
+echo
+echo "千山督察整改案件管理系统已启动：http://$HOST:$PORT/"
+echo "后台作业：worker（日志 var/log/worker.log）与 beat（日志 var/log/beat.log）"
+$PY manage.py seed_demo | sed -n '/示例用户/,$p'
+echo
+$PY manage.py runserver "$HOST:$PORT" --noreload

@@ -1,0 +1,79 @@
+"""The 131 loop: past "received", a case keeps its unit, person, standard and deadline."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import PetitionCase
+from tests.factories import CaseFactory
+
+
+def form_data(case, **overrides):
+    data = {
+        "batch": case.batch,
+        "transferred_on": "2021-07-16",
+        "channel": "phone",
+        "complaint": case.complaint,
+        "lead_unit": case.lead_unit_id,
+        "handler": case.handler,
+        "case_leader_level": "none",
+        "standard": case.standard,
+        "deadline": case.deadline.isoformat(),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("lead_unit", "牵头责任单位"),
+        ("handler", "具体负责人"),
+        ("standard", "整改标准"),
+        ("deadline", "整改时限"),
+    ],
+)
+def test_case_edit_missing_fixed_field_refused_with_chinese_message(field, label, users, unit_a, client):
+    case = CaseFactory(lead_unit=unit_a)
+    client.force_login(users["staff"])
+    data = form_data(case, complaint="改过的内容", **{field: ""})
+    response = client.post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert f"“{label}”必填" in errors[0]
+    # nothing half-saved: the other changed field did not land either
+    assert PetitionCase.objects.get(pk=case.pk).complaint == case.complaint
+    # what was typed is kept in the refused form
+    assert "改过的内容" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_case_edit_received_case_may_lack_fixed_fields(users, unit_a, client):
+    case = CaseFactory(lead_unit=unit_a, state="received")
+    client.force_login(users["staff"])
+    response = client.post(reverse("cases:edit", args=[case.pk]), form_data(case, handler="", standard=""))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.handler == ""
+
+
+@pytest.mark.django_db
+def test_case_edit_recorded_in_history_with_who(users, unit_a, client):
+    case = CaseFactory(lead_unit=unit_a)
+    client.force_login(users["staff"])
+    client.post(reverse("cases:edit", args=[case.pk]), form_data(case, handler="新负责人"))
+    latest = case.history.order_by("-history_date").first()
+    assert latest.handler == "新负责人"
+    assert latest.history_user == users["staff"]
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "新负责人" in detail and users["staff"].display_name in detail
+
+
+@pytest.mark.django_db
+def test_case_edit_key_case_needs_leader_and_plan(users, unit_a, client):
+    case = CaseFactory(lead_unit=unit_a)
+    client.force_login(users["office"])
+    response = client.post(reverse("cases:edit", args=[case.pk]), form_data(case, is_key="on"))
+    errors = response.context["form"].errors
+    assert "重点件必须明确包保主要领导。" in errors["key_leader"]
+    assert "重点件必须有工作方案。" in errors["work_plan"]
