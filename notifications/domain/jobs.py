@@ -22,9 +22,10 @@ def enqueue(task_name: str, **kwargs) -> OutboxJob:
     return job
 
 
-def send_job(job_id: int) -> bool:
+def send_job(job_id: int, *, app=None) -> bool:
     """Try to hand one pending job to the broker; True when it was queued."""
-    from qianshan.celery import app
+    if app is None:
+        from qianshan.celery import app
 
     job = OutboxJob.objects.filter(pk=job_id, state=JobState.PENDING).first()
     if job is None:
