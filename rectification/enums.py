@@ -6,20 +6,19 @@ from django.db import models
 class TaskGrade(models.TextChoices):
     """年度考核等次: the four-level annual grade of a task (考核办法 评分标准一)."""
 
-    excellent = "excellent", "优秀"
-    good = "good", "良好"
-    # `pass` is a keyword, hence the trailing underscore; the stored value stays "pass".
-    pass_ = "pass", "合格"
-    fail = "fail", "不合格"
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
 
 
 class ScheduleStatus(models.TextChoices):
     """序时进度状态: computed from milestones and deadlines, never stored."""
 
-    on_schedule = "on_schedule", "按序时推进"
-    behind = "behind", "滞后序时"
-    overdue = "overdue", "逾期"
-    complete = "complete", "已完成"
+    ON_SCHEDULE = "on_schedule", "按序时推进"
+    BEHIND = "behind", "滞后序时"
+    OVERDUE = "overdue", "逾期"
+    COMPLETE = "complete", "已完成"
 
 
 # Not a ScheduleStatus: "due soon" depends on the warning horizon the caller chooses,
@@ -28,11 +27,11 @@ DUE_SOON = "due_soon"
 
 # 三单预警 colours (红黄蓝): red = overdue, yellow = behind, blue = due soon.
 warning_colour = {
-    ScheduleStatus.overdue: "red",
-    ScheduleStatus.behind: "yellow",
+    ScheduleStatus.OVERDUE: "red",
+    ScheduleStatus.BEHIND: "yellow",
     DUE_SOON: "blue",
-    ScheduleStatus.on_schedule: "green",
-    ScheduleStatus.complete: "grey",
+    ScheduleStatus.ON_SCHEDULE: "green",
+    ScheduleStatus.COMPLETE: "grey",
 }
 
 

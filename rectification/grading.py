@@ -75,10 +75,10 @@ class Grade:
 
 # Worst first: a task shows the worst status among its unfinished measures.
 _SEVERITY = (
-    ScheduleStatus.overdue,
-    ScheduleStatus.behind,
-    ScheduleStatus.on_schedule,
-    ScheduleStatus.complete,
+    ScheduleStatus.OVERDUE,
+    ScheduleStatus.BEHIND,
+    ScheduleStatus.ON_SCHEDULE,
+    ScheduleStatus.COMPLETE,
 )
 
 
@@ -94,10 +94,10 @@ def grade_task(facts: TaskFacts) -> Grade:
     if not facts.measures:
         raise ValueError(f"任务 {facts.task} 没有整改措施，无法评定等次")
     if not facts.target_reached:
-        return _grade(TaskGrade.fail, "年度目标未达到")
+        return _grade(TaskGrade.FAIL, "年度目标未达到")
     if all(measure.complete for measure in facts.measures):
         count = len(facts.measures)
-        return _grade(TaskGrade.excellent, f"全部{count}项措施已完成，年度目标已达到")
+        return _grade(TaskGrade.EXCELLENT, f"全部{count}项措施已完成，年度目标已达到")
     late = _late_measures(facts)
     if not late:
         unfinished = "、".join(
@@ -105,8 +105,8 @@ def grade_task(facts: TaskFacts) -> Grade:
             for position, measure in enumerate(facts.measures, start=1)
             if not measure.complete
         )
-        return _grade(TaskGrade.good, f"{unfinished}未完成，但均按序时推进，年度目标已达到")
-    return _grade(TaskGrade.pass_, "；".join(_describe_late(name, ms, facts.as_of) for name, ms in late))
+        return _grade(TaskGrade.GOOD, f"{unfinished}未完成，但均按序时推进，年度目标已达到")
+    return _grade(TaskGrade.PASS, "；".join(_describe_late(name, ms, facts.as_of) for name, ms in late))
 
 
 def late_milestones_in_year(measure: MeasureFacts, *, year: int, as_of: date) -> tuple[MilestoneFacts, ...]:
@@ -163,12 +163,12 @@ def milestone_is_behind(milestone: MilestoneFacts, today: date) -> bool:
 def schedule_status_of_measure(measure: MeasureFacts, today: date) -> ScheduleStatus:
     """Complete, else overdue (past its deadline), else behind (a milestone late), else on schedule."""
     if measure.complete:
-        return ScheduleStatus.complete
+        return ScheduleStatus.COMPLETE
     if measure.deadline is not None and today > measure.deadline:
-        return ScheduleStatus.overdue
+        return ScheduleStatus.OVERDUE
     if any(milestone_is_behind(milestone, today) for milestone in measure.milestones):
-        return ScheduleStatus.behind
-    return ScheduleStatus.on_schedule
+        return ScheduleStatus.BEHIND
+    return ScheduleStatus.ON_SCHEDULE
 
 
 def schedule_status_of_task(
@@ -184,10 +184,10 @@ def schedule_status_of_task(
     A task without measures is not complete: nothing has been done yet.
     """
     statuses = [schedule_status_of_measure(measure, today) for measure in measures]
-    if statuses and target_reached and all(s == ScheduleStatus.complete for s in statuses):
-        return ScheduleStatus.complete
+    if statuses and target_reached and all(s == ScheduleStatus.COMPLETE for s in statuses):
+        return ScheduleStatus.COMPLETE
     if deadline is not None and today > deadline:
-        return ScheduleStatus.overdue
-    worst = min(statuses, key=_SEVERITY.index, default=ScheduleStatus.on_schedule)
+        return ScheduleStatus.OVERDUE
+    worst = min(statuses, key=_SEVERITY.index, default=ScheduleStatus.ON_SCHEDULE)
     # Every measure complete but the target not reached: the task is still open, not "complete".
-    return ScheduleStatus.on_schedule if worst == ScheduleStatus.complete else worst
+    return ScheduleStatus.ON_SCHEDULE if worst == ScheduleStatus.COMPLETE else worst

@@ -48,49 +48,49 @@ NOT_DONE = ms("2021-06-30")
 GRADE_CASES = [
     pytest.param(
         task(measure(True, ON_TIME), reached=False),
-        TaskGrade.fail,
+        TaskGrade.FAIL,
         "不合格：年度目标未达到",
         id="target_not_reached_while_all_complete_fails",
     ),
     pytest.param(
         task(measure(False, NOT_DONE), reached=False),
-        TaskGrade.fail,
+        TaskGrade.FAIL,
         "不合格：年度目标未达到",
         id="target_not_reached_and_behind_fails",
     ),
     pytest.param(
         task(measure(True, ON_TIME), measure(True), measure(True)),
-        TaskGrade.excellent,
+        TaskGrade.EXCELLENT,
         "优秀：全部3项措施已完成，年度目标已达到",
         id="all_complete_is_excellent",
     ),
     pytest.param(
         task(measure(True, A_DAY_LATE)),
-        TaskGrade.excellent,
+        TaskGrade.EXCELLENT,
         "优秀：全部1项措施已完成，年度目标已达到",
         id="all_complete_with_late_milestone_is_excellent_rule_2_first",
     ),
     pytest.param(
         task(measure(True), measure(True, ON_TIME), measure(False, ms("2022-03-31"))),
-        TaskGrade.good,
+        TaskGrade.GOOD,
         "良好：措施3未完成，但均按序时推进，年度目标已达到",
         id="not_all_complete_none_behind_is_good",
     ),
     pytest.param(
         task(measure(False, ON_TIME), measure(True), measure(False)),
-        TaskGrade.good,
+        TaskGrade.GOOD,
         "良好：措施1、措施3未完成，但均按序时推进，年度目标已达到",
         id="good_names_every_unfinished_measure",
     ),
     pytest.param(
         task(measure(True), measure(False, label="拆除违建")),
-        TaskGrade.good,
+        TaskGrade.GOOD,
         "良好：拆除违建未完成，但均按序时推进，年度目标已达到",
         id="good_names_measure_by_label",
     ),
     pytest.param(
         task(measure(False, ms("2021-06-30", "2021-07-02"), ms("2022-03-31"))),
-        TaskGrade.pass_,
+        TaskGrade.PASS,
         "合格：措施1滞后序时（时间节点2021-06-30于2021-07-02完成）",
         id="issue_example_done_late_is_pass",
     ),
@@ -98,14 +98,14 @@ GRADE_CASES = [
         task(
             measure(False, NOT_DONE, ms("2021-09-30", "2021-10-08")), measure(True), measure(False, NOT_DONE)
         ),
-        TaskGrade.pass_,
+        TaskGrade.PASS,
         "合格：措施1滞后序时（时间节点2021-06-30未完成，时间节点2021-09-30于2021-10-08完成）；"
         "措施3滞后序时（时间节点2021-06-30未完成）",
         id="pass_lists_every_late_milestone_of_every_measure",
     ),
     pytest.param(
         task(measure(False, NOT_DONE, label="关停搬迁")),
-        TaskGrade.pass_,
+        TaskGrade.PASS,
         "合格：关停搬迁滞后序时（时间节点2021-06-30未完成）",
         id="pass_names_measure_by_label",
     ),
@@ -152,7 +152,7 @@ MILESTONE_CASES = [
 def test_late_milestones_in_year_boundaries(milestone, as_of, late):
     facts = measure(False, milestone)
     assert late_milestones_in_year(facts, year=2021, as_of=as_of) == ((milestone,) if late else ())
-    expected = TaskGrade.pass_ if late else TaskGrade.good
+    expected = TaskGrade.PASS if late else TaskGrade.GOOD
     assert grade_task(task(facts, as_of=as_of)).grade == expected
 
 
@@ -163,7 +163,7 @@ def test_grade_task_reason_calls_completion_after_as_of_not_done():
 
 def test_grade_task_ignores_lateness_of_other_years():
     facts = task(measure(False, ms("2020-06-30", "2020-08-01"), ms("2021-06-30", "2021-06-30")))
-    assert grade_task(facts).grade == TaskGrade.good
+    assert grade_task(facts).grade == TaskGrade.GOOD
 
 
 # --- schedule status ------------------------------------------------------------------
@@ -171,33 +171,33 @@ def test_grade_task_ignores_lateness_of_other_years():
 TODAY = D("2021-06-30")
 
 MEASURE_STATUS_CASES = [
-    pytest.param(measure(False, ms("2021-06-30")), ScheduleStatus.on_schedule, id="due_today_not_done"),
-    pytest.param(measure(False, ms("2021-06-29")), ScheduleStatus.behind, id="due_yesterday_not_done"),
+    pytest.param(measure(False, ms("2021-06-30")), ScheduleStatus.ON_SCHEDULE, id="due_today_not_done"),
+    pytest.param(measure(False, ms("2021-06-29")), ScheduleStatus.BEHIND, id="due_yesterday_not_done"),
     pytest.param(
-        measure(False, ms("2021-06-29", "2021-06-29")), ScheduleStatus.on_schedule, id="done_on_due"
+        measure(False, ms("2021-06-29", "2021-06-29")), ScheduleStatus.ON_SCHEDULE, id="done_on_due"
     ),
     pytest.param(
         measure(False, ms("2021-06-29", "2021-06-30")),
-        ScheduleStatus.on_schedule,
+        ScheduleStatus.ON_SCHEDULE,
         id="done_a_day_late_has_caught_up",
     ),
     pytest.param(
         measure(False, ms("2021-06-29", "2021-07-01")),
-        ScheduleStatus.behind,
+        ScheduleStatus.BEHIND,
         id="done_after_today_is_not_done_yet",
     ),
-    pytest.param(measure(False, ms("2021-07-31")), ScheduleStatus.on_schedule, id="due_later"),
-    pytest.param(measure(False), ScheduleStatus.on_schedule, id="no_milestones"),
-    pytest.param(measure(False, deadline="2021-06-30"), ScheduleStatus.on_schedule, id="deadline_today"),
-    pytest.param(measure(False, deadline="2021-06-29"), ScheduleStatus.overdue, id="deadline_yesterday"),
+    pytest.param(measure(False, ms("2021-07-31")), ScheduleStatus.ON_SCHEDULE, id="due_later"),
+    pytest.param(measure(False), ScheduleStatus.ON_SCHEDULE, id="no_milestones"),
+    pytest.param(measure(False, deadline="2021-06-30"), ScheduleStatus.ON_SCHEDULE, id="deadline_today"),
+    pytest.param(measure(False, deadline="2021-06-29"), ScheduleStatus.OVERDUE, id="deadline_yesterday"),
     pytest.param(
         measure(False, ms("2021-06-01"), deadline="2021-06-29"),
-        ScheduleStatus.overdue,
+        ScheduleStatus.OVERDUE,
         id="overdue_outranks_behind",
     ),
     pytest.param(
         measure(True, ms("2021-06-01"), deadline="2021-06-29"),
-        ScheduleStatus.complete,
+        ScheduleStatus.COMPLETE,
         id="complete_outranks_everything",
     ),
 ]
@@ -219,34 +219,34 @@ BEHIND = measure(False, ms("2021-06-01"))
 OVERDUE = measure(False, deadline="2021-06-01")
 
 TASK_STATUS_CASES = [
-    pytest.param((COMPLETE, COMPLETE), {}, ScheduleStatus.complete, id="all_complete"),
+    pytest.param((COMPLETE, COMPLETE), {}, ScheduleStatus.COMPLETE, id="all_complete"),
     pytest.param(
         (COMPLETE, COMPLETE),
         {"deadline": D("2021-06-01")},
-        ScheduleStatus.complete,
+        ScheduleStatus.COMPLETE,
         id="complete_even_after_deadline",
     ),
-    pytest.param((COMPLETE, ON_SCHEDULE), {}, ScheduleStatus.on_schedule, id="one_open_on_schedule"),
-    pytest.param((COMPLETE, ON_SCHEDULE, BEHIND), {}, ScheduleStatus.behind, id="worst_is_behind"),
-    pytest.param((BEHIND, OVERDUE, COMPLETE), {}, ScheduleStatus.overdue, id="worst_is_overdue"),
+    pytest.param((COMPLETE, ON_SCHEDULE), {}, ScheduleStatus.ON_SCHEDULE, id="one_open_on_schedule"),
+    pytest.param((COMPLETE, ON_SCHEDULE, BEHIND), {}, ScheduleStatus.BEHIND, id="worst_is_behind"),
+    pytest.param((BEHIND, OVERDUE, COMPLETE), {}, ScheduleStatus.OVERDUE, id="worst_is_overdue"),
     pytest.param(
-        (ON_SCHEDULE,), {"deadline": D("2021-06-30")}, ScheduleStatus.on_schedule, id="deadline_today"
+        (ON_SCHEDULE,), {"deadline": D("2021-06-30")}, ScheduleStatus.ON_SCHEDULE, id="deadline_today"
     ),
     pytest.param(
-        (ON_SCHEDULE,), {"deadline": D("2021-06-29")}, ScheduleStatus.overdue, id="deadline_yesterday"
+        (ON_SCHEDULE,), {"deadline": D("2021-06-29")}, ScheduleStatus.OVERDUE, id="deadline_yesterday"
     ),
-    pytest.param((), {}, ScheduleStatus.on_schedule, id="no_measures_is_not_complete"),
-    pytest.param((), {"deadline": D("2021-06-29")}, ScheduleStatus.overdue, id="no_measures_past_deadline"),
+    pytest.param((), {}, ScheduleStatus.ON_SCHEDULE, id="no_measures_is_not_complete"),
+    pytest.param((), {"deadline": D("2021-06-29")}, ScheduleStatus.OVERDUE, id="no_measures_past_deadline"),
     pytest.param(
         (COMPLETE,),
         {"target_reached": False},
-        ScheduleStatus.on_schedule,
+        ScheduleStatus.ON_SCHEDULE,
         id="all_complete_target_not_reached_is_open",
     ),
     pytest.param(
         (COMPLETE,),
         {"target_reached": False, "deadline": D("2021-06-29")},
-        ScheduleStatus.overdue,
+        ScheduleStatus.OVERDUE,
         id="all_complete_target_not_reached_past_deadline",
     ),
 ]
