@@ -29,7 +29,8 @@ def update_case(
     case: PetitionCase, *, actor, values: dict, m2m: dict | None = None, reason: str = ""
 ) -> PetitionCase:
     """Save edited fields of a case (not its state) with history; refuses a missing fixed-three field."""
-    problems = check_fixed_three(values, case.state)
+    merged = {name: values.get(name, getattr(case, name)) for name in FIXED_THREE}
+    problems = check_fixed_three(merged, case.state)
     if problems:
         raise DomainError(problems[0][1], field=problems[0][0])
     with transaction.atomic():
