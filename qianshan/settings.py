@@ -213,6 +213,10 @@ if REDIS_URL:
         "max_retries": 1,
         "visibility_timeout": 3600,
     }
+    # The result store must not make a page wait either (Celery retries 20 times by default).
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+    }
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
     CELERY_REDIS_SOCKET_TIMEOUT = 5
 else:
@@ -243,3 +247,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# --- supervision (issue 7): 预警 thresholds in days, see supervision/domain/warnings.py -------
+WARNING_BLUE_DAYS_BEFORE = int(os.environ.get("WARNING_BLUE_DAYS_BEFORE", "7"))  # blue: due within N days
+WARNING_RED_DAYS_OVERDUE = int(os.environ.get("WARNING_RED_DAYS_OVERDUE", "7"))  # red: N days past due
+NO_PROGRESS_DAYS = int(os.environ.get("NO_PROGRESS_DAYS", "7"))  # daily dispatch: no progress for N days
+LETTER_REPLY_DAYS = int(os.environ.get("LETTER_REPLY_DAYS", "7"))  # default reply deadline of a 督办函
