@@ -210,7 +210,11 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": 1,
         "socket_timeout": 5,
+        # kombu's ensure_connection before a publish: one quick retry, not seconds of sleeping
         "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
         "visibility_timeout": 3600,
     }
     # The result store must not make a page wait either (Celery retries 20 times by default).

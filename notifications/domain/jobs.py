@@ -31,7 +31,7 @@ def send_job(job_id: int, *, app=None) -> bool:
     if job is None:
         return False
     try:
-        app.send_task(job.task_name, kwargs=job.kwargs, retry=False)
+        app.send_task(job.task_name, kwargs=job.kwargs, retry=False, ignore_result=True)
     except Exception as exc:  # the broker is down or unreachable: keep the job for later
         OutboxJob.objects.filter(pk=job.pk).update(attempts=job.attempts + 1, last_error=str(exc)[:500])
         log.warning("job %s not queued: %s", job.task_name, exc)
