@@ -1,0 +1,58 @@
+"""The one .xlsx writer of the project (openpyxl write_only), shared by every export and report.
+
+An exporter hands over sheets of (title, Chinese header row, rows); this module writes them with
+the house rules: aware datetimes become naive Asia/Shanghai, numbers stay numbers, and a text cell
+starting with = + - @ is neutralised so a spreadsheet never runs it as a formula.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def cell_value(value):
+    """One value as it should be stored in a cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None)
+    if isinstance(value, int | float | Decimal | date):
+        return value
+    text = str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def write_xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """Write (title, header, rows) sheets into one workbook and return its bytes."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title=title[:31])
+        sheet.append([cell_value(h) for h in header])
+        for row in rows:
+            sheet.append([cell_value(v) for v in row])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_response(filename: str, sheets) -> HttpResponse:
+    """An attachment response; the Chinese file name is sent RFC 5987-encoded."""
+    response = HttpResponse(write_xlsx(sheets), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
