@@ -60,3 +60,39 @@ class Channel(models.TextChoices):
     PHONE = "phone", "来电"
     LETTER = "letter", "来信"
     OTHER = "other", "其他"
+
+
+class AttachmentKind(models.TextChoices):
+    """附件类型: what an evidence file is; the archive catalogue (档案目录) is grouped by it."""
+
+    ASSIGNMENT_NOTE = "assignment_note", "交办通知"
+    SITE_RECORD = "site_record", "勘察笔录"
+    PHOTO = "photo", "现场照片"
+    HANDLING_MATERIAL = "handling_material", "办理材料"
+    PENALTY_DOCUMENT = "penalty_document", "处罚文书"
+    SATISFACTION = "satisfaction", "群众认可材料"
+    OTHER = "other", "其他材料"
+
+
+# Kinds that must be images, kinds that may be an image or a PDF.
+IMAGE_KINDS = frozenset({AttachmentKind.PHOTO})
+
+
+class PhotoStage(models.TextChoices):
+    """整改前后: a photo's place in a before/after pair (整改前后对比)."""
+
+    NONE = "none", "—"
+    BEFORE = "before", "整改前"
+    AFTER = "after", "整改后"
+
+
+class RecheckResult(models.TextChoices):
+    PENDING = "pending", "待回访"
+    HOLDS = "holds", "整改成效巩固"
+    REBOUNDED = "rebounded", "反弹"
+
+
+class ImportState(models.TextChoices):
+    PREVIEWED = "previewed", "待确认"
+    CONFIRMED = "confirmed", "已导入"
+    REJECTED = "rejected", "有错误未导入"

@@ -5,7 +5,17 @@ from simple_history.models import HistoricalRecords
 
 from org.enums import LeaderLevel
 
-from .enums import AcceptanceCategory, CaseState, Channel, CompletionStatus, Finding
+from .enums import (
+    AcceptanceCategory,
+    AttachmentKind,
+    CaseState,
+    Channel,
+    CompletionStatus,
+    Finding,
+    ImportState,
+    PhotoStage,
+    RecheckResult,
+)
 
 
 class PollutionType(models.Model):
@@ -170,3 +180,248 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_state} → {self.to_state}"
+
+
+class InvestigationPoint(models.Model):
+    """举报问题要点: one point of a complaint; "problems solved / problems" of the scoring reads these."""
+
+    case = models.ForeignKey(
+        PetitionCase, verbose_name="案件", on_delete=models.CASCADE, related_name="points"
+    )
+    seq = models.PositiveSmallIntegerField("序号")
+    content = models.TextField("问题要点")
+    is_true = models.BooleanField("是否属实", default=True)
+    is_resolved = models.BooleanField("是否已解决", default=False)
+    note = models.TextField("说明", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "举报问题要点"
+        verbose_name_plural = "举报问题要点"
+        ordering = ["case_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="%(app_label)s_%(class)s_seq_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}-{self.seq}"
+
+
+class ProgressEntry(models.Model):
+    """最新进展: one dated entry of a case's progress log; the newest one is published as "latest"."""
+
+    case = models.ForeignKey(
+        PetitionCase, verbose_name="案件", on_delete=models.CASCADE, related_name="progress_entries"
+    )
+    happened_on = models.DateField("进展日期")
+    text = models.TextField("进展情况")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "办理进展"
+        verbose_name_plural = "办理进展"
+        ordering = ["-happened_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.happened_on}"
+
+
+class RecheckDraw(models.Model):
+    """复查回访抽样: the month's recorded 10 % draw (domain.md §4), reproducible from its seed."""
+
+    month = models.DateField("月份", unique=True, help_text="当月第一天")
+    seed = models.BigIntegerField("随机种子")
+    population_size = models.PositiveIntegerField("可抽案件数")
+    sample_size = models.PositiveIntegerField("抽取数")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="抽取人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "复查回访抽样"
+        verbose_name_plural = "复查回访抽样"
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+
+class RecheckVisit(models.Model):
+    """复查回访: one drawn case's visit (date, visitor, holds / rebounded, notes, photos)."""
+
+    draw = models.ForeignKey(
+        RecheckDraw, verbose_name="抽样", on_delete=models.PROTECT, related_name="visits"
+    )
+    case = models.ForeignKey(
+        PetitionCase, verbose_name="案件", on_delete=models.PROTECT, related_name="recheck_visits"
+    )
+    order = models.PositiveSmallIntegerField("抽取顺序")
+    cycle = models.PositiveIntegerField("轮次", help_text="全部案件回访一遍为一轮，之后重新开始")
+    visited_on = models.DateField("回访日期", null=True, blank=True)
+    visitor = models.CharField("回访人", max_length=50, blank=True)
+    result = models.CharField(
+        "回访结果", max_length=20, choices=RecheckResult.choices, default=RecheckResult.PENDING
+    )
+    notes = models.TextField("回访情况", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "复查回访"
+        verbose_name_plural = "复查回访"
+        ordering = ["draw_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "case"], name="%(app_label)s_%(class)s_case_once_per_draw"),
+            models.CheckConstraint(
+                condition=Q(result="pending") | Q(visited_on__isnull=False),
+                name="%(app_label)s_%(class)s_visited_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw} {self.case}"
+
+
+class ReboundEntry(models.Model):
+    """反弹台账: a closed problem that came back; the case was reopened (分类处置、台账式管理)."""
+
+    case = models.ForeignKey(
+        PetitionCase, verbose_name="案件", on_delete=models.PROTECT, related_name="rebounds"
+    )
+    visit = models.OneToOneField(
+        RecheckVisit,
+        verbose_name="复查回访",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rebound",
+    )
+    found_on = models.DateField("发现日期")
+    description = models.TextField("反弹情况")
+    disposition = models.TextField("处置措施", blank=True)
+    resolved_on = models.DateField("处置完成日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "反弹台账"
+        verbose_name_plural = "反弹台账"
+        ordering = ["-found_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.found_on}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # The stored name is the content hash: no user-chosen path, and a file is found by its hash.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """附件/证据材料: a checked evidence file of a case (photo, 勘察笔录, document), served only after an
+    access check; listed in the case's archive catalogue (档案目录)."""
+
+    case = models.ForeignKey(
+        PetitionCase, verbose_name="案件", on_delete=models.CASCADE, related_name="attachments"
+    )
+    progress = models.ForeignKey(
+        ProgressEntry,
+        verbose_name="办理进展",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    visit = models.ForeignKey(
+        RecheckVisit,
+        verbose_name="复查回访",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="提交单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_attachments",
+    )
+    kind = models.CharField("材料类型", max_length=30, choices=AttachmentKind.choices)
+    photo_stage = models.CharField(
+        "整改前后", max_length=10, choices=PhotoStage.choices, default=PhotoStage.NONE
+    )
+    pair_label = models.CharField("对比点位", max_length=50, blank=True, help_text="同一点位的整改前后照片成对显示")
+    title = models.CharField("说明", max_length=200, blank=True)
+    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=60)
+    extension = models.CharField("扩展名", max_length=10)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "证据材料"
+        verbose_name_plural = "证据材料"
+        ordering = ["case_id", "kind", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo_stage="none") | Q(kind="photo"),
+                name="%(app_label)s_%(class)s_stage_only_for_photos",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class TransferSheetImport(models.Model):
+    """交办单导入: one uploaded transfer sheet, previewed and then confirmed (or refused)."""
+
+    inspection = models.ForeignKey(
+        "org.Inspection", verbose_name="督察", on_delete=models.PROTECT, related_name="case_imports"
+    )
+    batch = models.PositiveIntegerField("交办批次", null=True, blank=True)
+    file = models.FileField("文件", upload_to="imports/%Y/%m/", max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    state = models.CharField("状态", max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED)
+    summary = models.JSONField("导入结果", default=dict)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "交办单导入"
+        verbose_name_plural = "交办单导入"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
