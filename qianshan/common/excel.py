@@ -1,110 +1,73 @@
-"""The one .xlsx writer of the project (openpyxl write-only mode, constant memory).
+"""The one .xlsx writer of the project (openpyxl write_only), shared by every export and report.
 
-Every export (the case ledger, the public disclosure table, reports) goes through ``write_xlsx``:
-a Chinese header row, frozen and auto-filtered; aware datetimes become naive Asia/Shanghai;
-dates become real Excel dates; numbers stay numbers; text that Excel would read as a formula
-(starting with = + - @, also after a tab or CR) is neutralised with a leading apostrophe-like quote.
+An exporter hands over sheets of (title, Chinese header row, rows); this module writes them with
+the house rules: aware datetimes become naive Asia/Shanghai, numbers stay numbers, and a text cell
+starting with = + - @ is neutralised so a spreadsheet never runs it as a formula.
 """
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
-from zoneinfo import ZoneInfo
+from urllib.parse import quote
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from django.http import HttpResponse
+from django.utils import timezone
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE5EF")
-WRAP = Alignment(wrap_text=True, vertical="top")
-MAX_CELL_CHARS = 32767  # Excel's own limit
-
-
-@dataclass
-class Sheet:
-    """One worksheet: a title, the header labels, the rows, optional column widths (characters)."""
-
-    title: str
-    headers: list[str]
-    rows: Iterable[Iterable]
-    widths: list[float] = field(default_factory=list)
-    title_line: str = ""  # an optional merged title above the header (like the published tables)
-
-
-def safe_text(value: str) -> str:
-    """Text Excel will never evaluate: a leading = + - @ (or tab/CR) is prefixed with a quote."""
-    if value and value.startswith(FORMULA_STARTS):
-        value = "'" + value
-    return value[:MAX_CELL_CHARS]
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def cell_value(value):
-    """A Python value as it should land in a cell (numbers stay numbers, dates stay dates)."""
+    """One value as it should be stored in a cell."""
     if value is None:
-        return None
+        return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(SHANGHAI).replace(tzinfo=None)
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None)
+    if isinstance(value, int | float | Decimal | date):
         return value
-    if isinstance(value, date | int | float | Decimal):
-        return value
-    return safe_text(str(value))
+    text = str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
-def _cells(ws, values: Iterable) -> Iterator:
-    for value in values:
-        value = cell_value(value)
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, datetime):
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        elif isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-        elif isinstance(value, str) and len(value) > 30:
-            cell.alignment = WRAP
-        yield cell
+def write_xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]], *, target=None) -> bytes:
+    """Write (title, header, rows[, column widths]) sheets into one workbook and return its bytes.
 
+    The header row is frozen and auto-filtered. With ``target`` (a path or binary file) the
+    workbook is written there instead (large exports) and b"" is returned.
+    """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
-def write_xlsx(target, sheets: Iterable[Sheet]) -> None:
-    """Write the sheets to ``target`` (a path or a binary file object)."""
-    wb = Workbook(write_only=True)
-    for sheet in sheets:
-        ws = wb.create_sheet(title=sheet.title[:31])
-        ncols = len(sheet.headers)
-        header_row = 2 if sheet.title_line else 1
-        ws.freeze_panes = f"A{header_row + 1}"
-        for index, width in enumerate(sheet.widths or [], start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        if sheet.title_line:
-            title = WriteOnlyCell(ws, value=safe_text(sheet.title_line))
-            title.font = Font(bold=True, size=14)
-            ws.append([title])
-            ws.merged_cells.ranges.add(f"A1:{get_column_letter(ncols)}1")
-        header = []
-        for label in sheet.headers:
-            cell = WriteOnlyCell(ws, value=safe_text(label))
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            header.append(cell)
-        ws.append(header)
-        last = header_row
-        for row in sheet.rows:
-            ws.append(list(_cells(ws, row)))
+    book = Workbook(write_only=True)
+    for title, header, rows, *widths in sheets:
+        sheet = book.create_sheet(title=title[:31])
+        sheet.freeze_panes = "A2"
+        for index, width in enumerate(widths[0] if widths else (), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.append([cell_value(h) for h in header])
+        last = 1
+        for row in rows:
+            sheet.append([cell_value(v) for v in row])
             last += 1
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{last}"
-    wb.save(target)
+        if header:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
+    if target is not None:
+        book.save(target)
+        return b""
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
-def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
-    buffer = BytesIO()
-    write_xlsx(buffer, sheets)
-    return buffer.getvalue()
-
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+def xlsx_response(filename: str, sheets) -> HttpResponse:
+    """An attachment response; the Chinese file name is sent RFC 5987-encoded."""
+    response = HttpResponse(write_xlsx(sheets), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
