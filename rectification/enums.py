@@ -55,3 +55,26 @@ class TaskStatus(models.TextChoices):
     CLOSED = "closed", "已销号"
     FILED = "filed", "已备案"
     REOPENED = "reopened", "重新整改"
+
+
+class LookBackResult(models.TextChoices):
+    """回头看现场检查结果."""
+
+    HOLDS = "holds", "整改成果巩固"
+    REBOUNDED = "rebounded", "问题反弹"
+
+
+class TaskStep(models.TextChoices):
+    """销号环节: one step of a task's close-out, each recorded with who and when."""
+
+    COMPLETE = "complete", "整改完成"
+    ACCEPT = "accept", "验收"
+    PUBLICIZE = "publicize", "公示"
+    CLOSE = "close", "销号"
+    FILE = "file", "备案"
+    REOPEN = "reopen", "重新整改"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", "图片"
+    PDF = "pdf", "PDF文件"

@@ -1,7 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .enums import MeasureKind, TaskStatus
+from .enums import AttachmentKind, LookBackResult, MeasureKind, TaskStatus, TaskStep
 
 
 class RectificationTask(models.Model):
@@ -112,7 +112,24 @@ class Measure(models.Model):
     deadline = models.DateField("完成时限")
     done = models.BooleanField("已完成", default=False)
     done_on = models.DateField("完成日期", null=True, blank=True)
-    evidence = models.TextField("完成依据", blank=True)
+    evidence = models.TextField("完成情况说明", blank=True)
+    # Evidence by kind (domain.md §3); which of these a kind requires lives in rectification/evidence.py.
+    document = models.CharField("文件名称及文号", max_length=200, blank=True)
+    document_issued_on = models.DateField("印发日期", null=True, blank=True)
+    document_in_force = models.BooleanField("文件已施行", default=False)
+    works_finished_on = models.DateField("完工日期", null=True, blank=True)
+    acceptance_on = models.DateField("竣工验收日期", null=True, blank=True)
+    acceptance_document = models.CharField("竣工验收文件", max_length=200, blank=True)
+    closed_on = models.DateField("关停搬迁日期", null=True, blank=True)
+    clearance_required = models.BooleanField("需拆除清理建筑设施", default=False)
+    cleared_on = models.DateField("拆除清理完成日期", null=True, blank=True)
+    case_filed_no = models.CharField("立案编号", max_length=100, blank=True)
+    penalty_decision_no = models.CharField("处罚决定书文号", max_length=100, blank=True)
+    penalty_executed_on = models.DateField("处罚执行日期", null=True, blank=True)
+    offender_complied = models.BooleanField("当事人已履行", default=False)
+    violation_fixed = models.BooleanField("违法行为已纠正", default=False)
+    investigation_done_on = models.DateField("调查完成日期", null=True, blank=True)
+    persons_held = models.TextField("被问责人员及处理结果", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -142,3 +159,146 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due} {self.description}"
+
+
+class ProgressReport(models.Model):
+    """整改进展: a dated report of a task (or one of its measures) by the unit, with attachments."""
+
+    task = models.ForeignKey(
+        RectificationTask, verbose_name="整改任务", on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name="整改措施",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+    )
+    reported_on = models.DateField("报告日期")
+    text = models.TextField("进展情况")
+    percent = models.PositiveSmallIntegerField("完成比例（%）")
+    reported_by = models.ForeignKey(
+        "org.User", verbose_name="报告人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "整改进展"
+        verbose_name_plural = "整改进展"
+        ordering = ["-reported_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__lte=100), name="%(app_label)s_%(class)s_percent_at_most_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "reported_on"], name="rect_progress_task_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} {self.reported_on} {self.percent}%"
+
+
+class LookBackCheck(models.Model):
+    """回头看检查: an on-site check of one measure in the round-1 look-back; a rebound reopens it."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name="整改措施", on_delete=models.CASCADE, related_name="look_back_checks"
+    )
+    checked_on = models.DateField("检查日期")
+    inspector = models.CharField("检查人", max_length=100)
+    result = models.CharField("检查结果", max_length=20, choices=LookBackResult.choices)
+    notes = models.TextField("检查情况", blank=True)
+    recorded_by = models.ForeignKey(
+        "org.User", verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "回头看检查"
+        verbose_name_plural = "回头看检查"
+        ordering = ["-checked_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.checked_on} {self.get_result_display()}"
+
+
+class Attachment(models.Model):
+    """附件: a checked image (re-encoded) or PDF of a progress report, look-back check or measure evidence."""
+
+    progress_report = models.ForeignKey(
+        ProgressReport,
+        verbose_name="整改进展",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    look_back_check = models.ForeignKey(
+        LookBackCheck,
+        verbose_name="回头看检查",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name="措施完成依据",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence_files",
+    )
+    file = models.FileField("文件", upload_to="rectification/%Y/%m/")
+    kind = models.CharField("类型", max_length=10, choices=AttachmentKind.choices)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        "org.User", verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(progress_report__isnull=False, look_back_check__isnull=True, measure__isnull=True)
+                    | models.Q(progress_report__isnull=True, look_back_check__isnull=False, measure__isnull=True)
+                    | models.Q(progress_report__isnull=True, look_back_check__isnull=True, measure__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_exactly_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TaskStepRecord(models.Model):
+    """销号环节记录: who took which close-out step of a task and when (complete → … → filed)."""
+
+    task = models.ForeignKey(
+        RectificationTask, verbose_name="整改任务", on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.CharField("环节", max_length=20, choices=TaskStep.choices)
+    from_status = models.CharField("原状态", max_length=20, choices=TaskStatus.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=TaskStatus.choices)
+    actor = models.ForeignKey(
+        "org.User", verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间")
+    on_date = models.DateField("日期")
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "销号环节记录"
+        verbose_name_plural = "销号环节记录"
+        ordering = ["task_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} {self.get_step_display()}"
