@@ -1,0 +1,267 @@
+"""Writes of the acceptance and review chain (domain.md §5): apply, organise, sign, decide.
+
+Case state changes go through cases.domain.transitions.transition only. Every function is one
+transaction; a step is finished by a conditional update on outcome=pending, so two people
+deciding the same step at once give one decision and one refusal.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.domain.errors import DomainError
+from cases.domain.transitions import transition
+from cases.enums import CaseState, Finding
+from cases.models import PetitionCase
+from notifications.domain.services import notify
+from notifications.enums import NotificationKind
+from org.enums import Role
+from org.models import User
+from org.permissions import access_of, can_change_units
+
+from ..enums import FormKind, SlotRole, StepKind, StepOutcome
+from ..models import OpinionForm, SignatureSlot, Step
+from .signing import verify_signatures
+
+FORM_OF_STEP = {StepKind.ACCEPTANCE: FormKind.ACCEPTANCE_OPINION, StepKind.REVIEW: FormKind.REVIEW_LETTER}
+MEMBER_ROLE = {FormKind.ACCEPTANCE_OPINION: Role.ACCEPTANCE_MEMBER, FormKind.REVIEW_LETTER: Role.REVIEW_MEMBER}
+EDITABLE_FIELDS = {
+    FormKind.ACCEPTANCE_OPINION: (
+        "form_date",
+        "unit_name",
+        "statement",
+        "opinion_rectification",
+        "opinion_penalty",
+        "opinion_satisfaction",
+        "opinion_accountability",
+    ),
+    FormKind.REVIEW_LETTER: (
+        "unit_name",
+        "accepted_on",
+        "reviewed_on",
+        "opinion_finding",
+        "opinion_rectification",
+        "opinion_penalty",
+        "opinion_satisfaction",
+        "opinion_accountability",
+    ),
+}
+FINDINGS_NEEDING_REVIEW = (Finding.UNTRUE, Finding.PARTLY_TRUE)
+
+
+def _is_office(actor) -> bool:
+    return access_of(actor).writes_all
+
+
+def _require_case_unit_or_office(case: PetitionCase, actor) -> None:
+    if not can_change_units(actor, case.unit_ids):
+        raise DomainError("只有案件承办单位或协调组办公室可以申请。")
+
+
+def _require_organiser(step: Step, actor) -> None:
+    """Office/admin, or a member assigned on the step's form, decides the step."""
+    if _is_office(actor):
+        return
+    form = getattr(step, "form", None)
+    if form is None or not form.slots.filter(user=actor).exists():
+        raise DomainError("您不是该环节的验收/复核组成员，无权操作。")
+
+
+def apply_for_acceptance(
+    case: PetitionCase, *, actor, applied_on: date | None = None, entrusted_body=None
+) -> Step:
+    """申请验收: open a new round's acceptance step and its 验收意见 form for a completed case."""
+    _require_case_unit_or_office(case, actor)
+    if case.state != CaseState.COMPLETED:
+        raise DomainError(f"案件当前环节为“{case.get_state_display()}”，办结后才能申请验收。")
+    with transaction.atomic():
+        if Step.objects.filter(case=case, outcome=StepOutcome.PENDING).exists():
+            raise DomainError("该案件已有办理中的验收复核环节。")
+        rnd = Step.objects.filter(case=case, kind=StepKind.ACCEPTANCE).count() + 1
+        step = Step.objects.create(
+            case=case,
+            kind=StepKind.ACCEPTANCE,
+            round=rnd,
+            starts_on=applied_on or timezone.localdate(),
+            unit=case.lead_unit,
+            entrusted_body=entrusted_body,
+            created_by=actor,
+        )
+        body = entrusted_body or case.lead_unit
+        OpinionForm.objects.create(
+            step=step,
+            kind=FormKind.ACCEPTANCE_OPINION,
+            unit_name=body.name if body else "",
+            statement="达到了整改验收标准",
+        )
+    return step
+
+
+def assign_signer(
+    form: OpinionForm, *, actor, user: User, role: str, member_unit: str = "", member_post: str = "",
+    member_phone: str = "",
+) -> SignatureSlot:
+    """Assign ``user`` to sign ``role`` on the form (office only); refused once the form is signed."""
+    if not _is_office(actor):
+        raise DomainError("只有协调组办公室可以指定签字人。")
+    needed = MEMBER_ROLE[form.kind]
+    if not access_of(user).has(needed):
+        raise DomainError(f"{user.display_name}不是{Role(needed).label}，不能指定为签字人。", field="user")
+    with transaction.atomic():
+        _require_editable(form)
+        if form.slots.filter(role=role, user=user).exists():
+            raise DomainError("该人员已指定在此签字栏。", field="user")
+        slot = SignatureSlot.objects.create(
+            form=form,
+            role=role,
+            user=user,
+            member_unit=member_unit,
+            member_post=member_post or user.post,
+            member_phone=member_phone or user.phone,
+            order=form.slots.count() + 1,
+        )
+        notify(
+            [user],
+            kind=NotificationKind.SIGNATURE_REQUEST,
+            title=f"待签字：{form.get_kind_display()}（{form.step.case.receipt_no}）",
+            body=f"您被指定为“{slot.get_role_display()}”签字人。",
+            link=f"/acceptance/forms/{form.pk}/",
+            reason="您被指定为签字人",
+            dedupe_key=f"acceptance:slot:{slot.pk}",
+        )
+    return slot
+
+
+def _require_editable(form: OpinionForm) -> None:
+    if not form.step.is_open:
+        raise DomainError("该环节已办结，表单不能再修改。")
+    if verify_signatures(form).frozen:
+        raise DomainError("表单已有有效签字，已冻结，不能修改。")
+
+
+def update_form(form: OpinionForm, *, actor, values: dict) -> OpinionForm:
+    """Save the form's editable fields (office or an assigned member) while nobody has signed it."""
+    if not _is_office(actor) and not form.slots.filter(user=actor).exists():
+        raise DomainError("您无权修改此表单。")
+    allowed = EDITABLE_FIELDS[form.kind]
+    with transaction.atomic():
+        _require_editable(form)
+        for name, value in values.items():
+            if name in allowed:
+                setattr(form, name, value)
+        form._history_user = actor
+        form.save()
+    return form
+
+
+def _finish(step: Step, outcome: str, done_on: date, reasons: str = "") -> None:
+    updated = Step.objects.filter(pk=step.pk, outcome=StepOutcome.PENDING).update(
+        outcome=outcome, done_on=done_on, reasons=reasons
+    )
+    if not updated:
+        raise DomainError("该环节已被他人办结，请刷新页面。")
+    step.outcome, step.done_on, step.reasons = outcome, done_on, reasons
+
+
+def _require_signed(form: OpinionForm) -> None:
+    check = verify_signatures(form)
+    missing = [c.slot for c in check.slots if c.status != "valid"]
+    if missing:
+        names = "、".join(f"{s.get_role_display()}{s.user.display_name}" for s in missing)
+        raise DomainError(f"尚有签字未完成或已失效：{names}。")
+    roles = {c.slot.role for c in check.slots}
+    if SlotRole.LEADER not in roles:
+        raise DomainError("表单须有组长签字。")
+    if form.kind == FormKind.ACCEPTANCE_OPINION and SlotRole.INDUSTRY_MEMBER not in roles:
+        raise DomainError("验收须有市级行业主管部门成员参加并签字背书。")
+
+
+def _reopen(step: Step, *, actor, label: str, reasons: str, done_on: date) -> None:
+    if not reasons.strip():
+        raise DomainError(f"{label}未通过须填写原因。", field="reasons")
+    _finish(step, StepOutcome.FAILED, done_on, reasons)
+    case = transition(step.case, CaseState.REOPENED, actor=actor, reason=f"{label}未通过：{reasons}")
+    handlers = User.objects.filter(
+        role_assignments__unit_id__in=[u for u in case.unit_ids if u],
+        role_assignments__role__in=[Role.UNIT_STAFF, Role.UNIT_HEAD],
+    ).distinct()
+    notify(
+        handlers,
+        kind=NotificationKind.CASE_REOPENED,
+        title=f"{label}未通过，案件{case.receipt_no}重新整改",
+        body=reasons,
+        link=f"/acceptance/cases/{case.pk}/",
+        reason="您所在单位承办此案件",
+        dedupe_key=f"acceptance:reopen:{step.pk}",
+    )
+
+
+def decide_acceptance(step: Step, *, actor, passed: bool, reasons: str = "", done_on: date | None = None) -> Step:
+    """验收结论: passed (all signed, industry member included) → case accepted and the 3-day
+    review application step opens; failed → case reopened with the reasons."""
+    if step.kind != StepKind.ACCEPTANCE:
+        raise DomainError("该环节不是验收环节。")
+    _require_organiser(step, actor)
+    done_on = done_on or timezone.localdate()
+    with transaction.atomic():
+        if not passed:
+            _reopen(step, actor=actor, label="验收", reasons=reasons, done_on=done_on)
+            return step
+        _require_signed(step.form)
+        _finish(step, StepOutcome.PASSED, done_on)
+        transition(step.case, CaseState.ACCEPTED, actor=actor, reason="验收通过")
+        Step.objects.create(
+            case=step.case, kind=StepKind.REVIEW_APPLICATION, round=step.round, starts_on=done_on, created_by=actor
+        )
+    return step
+
+
+def apply_for_review(step: Step, *, actor, applied_on: date | None = None) -> Step:
+    """申请复核: the handling side applies to the office; opens the 5-day review and its 责任书."""
+    if step.kind != StepKind.REVIEW_APPLICATION:
+        raise DomainError("该环节不是申请复核环节。")
+    _require_case_unit_or_office(step.case, actor)
+    applied_on = applied_on or timezone.localdate()
+    acceptance = Step.objects.select_related("form").get(case=step.case, round=step.round, kind=StepKind.ACCEPTANCE)
+    if verify_signatures(acceptance.form).any_void:
+        raise DomainError("验收意见的签字已失效，须重新签字后才能申请复核。")
+    with transaction.atomic():
+        _finish(step, StepOutcome.PASSED, applied_on)
+        review = Step.objects.create(
+            case=step.case, kind=StepKind.REVIEW, round=step.round, starts_on=applied_on, created_by=actor
+        )
+        OpinionForm.objects.create(
+            step=review,
+            kind=FormKind.REVIEW_LETTER,
+            unit_name=acceptance.form.unit_name,
+            accepted_on=acceptance.done_on,
+        )
+    return review
+
+
+def decide_review(step: Step, *, actor, passed: bool, reasons: str = "", done_on: date | None = None) -> Step:
+    """复核结论: passed (all five opinions and the leader signed; the finding reviewed where the
+    case is 不属实/部分属实) → case reviewed, then publicized; failed → reopened."""
+    if step.kind != StepKind.REVIEW:
+        raise DomainError("该环节不是复核环节。")
+    _require_organiser(step, actor)
+    done_on = done_on or timezone.localdate()
+    case = step.case
+    with transaction.atomic():
+        if not passed:
+            _reopen(step, actor=actor, label="复核", reasons=reasons, done_on=done_on)
+            return step
+        form = step.form
+        if case.finding in FINDINGS_NEEDING_REVIEW:
+            if not form.slots.filter(role=SlotRole.FINDING).exists() or not form.opinion_finding.strip():
+                raise DomainError("案件为“不属实”或“部分属实”，须对案件定性进行重点复核并签字。")
+        _require_signed(form)
+        acceptance = Step.objects.get(case=case, round=step.round, kind=StepKind.ACCEPTANCE)
+        if not verify_signatures(acceptance.form).all_valid:
+            raise DomainError("验收意见的签字已失效，须重新签字后才能完成复核。")
+        _finish(step, StepOutcome.PASSED, done_on)
+        case = transition(case, CaseState.REVIEWED, actor=actor, reason="复核通过")
+        # The chain hands the case on to publicity itself (验收复核办法: 复核后公示).
+        transition(case, CaseState.PUBLICIZED, actor=None, reason="复核通过，转入公示")
+    return step
