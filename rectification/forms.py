@@ -1,6 +1,10 @@
 from django import forms
 
-from .models import RectificationTask
+from org.models import Inspection
+
+from .enums import LookBackResult
+from .evidence import fields_of
+from .models import Measure, RectificationTask
 
 
 class TaskForm(forms.ModelForm):
@@ -35,3 +39,87 @@ class TaskForm(forms.ModelForm):
     def split(self) -> tuple[dict, dict]:
         values = {k: v for k, v in self.cleaned_data.items() if k != "cooperating_units"}
         return values, {"cooperating_units": self.cleaned_data["cooperating_units"]}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; content is checked by rectification.attachments, not here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeasureCompleteForm(forms.Form):
+    """完成措施: the evidence fields of the measure's kind, the completion date and files."""
+
+    done_on = forms.DateField(label="完成日期", widget=DATE)
+    note = forms.CharField(label="完成情况说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    files = MultipleFileField(label="依据材料（图片或PDF）")
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        evidence_fields = {}
+        for name in fields_of(measure.kind):
+            field = Measure._meta.get_field(name).formfield(required=False)
+            if isinstance(field, forms.DateField):
+                field.widget = DATE
+            if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+            field.initial = getattr(measure, name)
+            evidence_fields[name] = field
+        # Evidence first, in the order of the kind's rule, then date, note and files.
+        self.fields = {**evidence_fields, **self.fields}
+        self.evidence_names = list(evidence_fields)
+
+    def evidence(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.evidence_names}
+
+
+class ProgressForm(forms.Form):
+    reported_on = forms.DateField(label="报告日期", widget=DATE)
+    measure = forms.ModelChoiceField(label="所属措施", queryset=Measure.objects.none(), required=False, empty_label="整个任务")
+    percent = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100)
+    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label="照片或附件")
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = task.measures.order_by("seq")
+        self.fields["measure"].label_from_instance = lambda m: f"措施{m.seq}：{m.content[:30]}"
+
+
+class LookBackForm(forms.Form):
+    checked_on = forms.DateField(label="检查日期", widget=DATE)
+    inspector = forms.CharField(label="检查人", max_length=100)
+    result = forms.ChoiceField(label="检查结果", choices=LookBackResult.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label="检查情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    files = MultipleFileField(label="现场照片")
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnnualTargetForm(forms.Form):
+    reached = forms.TypedChoiceField(
+        label="是否达到", choices=[("1", "已达到"), ("0", "未达到")], coerce=lambda v: v == "1", widget=forms.RadioSelect
+    )
+    evidence = forms.CharField(label="达到依据", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(forms.Form):
+    inspection = forms.ModelChoiceField(label="督察", queryset=Inspection.objects.all())
+    file = forms.FileField(label="整改清单（.xlsx）")

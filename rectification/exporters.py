@@ -1,0 +1,83 @@
+"""整改清单: the rectification plan as a table, one row per measure, grouped by task number.
+
+The same columns are read back by rectification.domain.imports, so export → import is a no-op.
+"""
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Measure, Milestone
+
+COLUMNS = (
+    "任务编号",
+    "任务序号",
+    "反馈问题",
+    "整改目标",
+    "牵头单位",
+    "配合单位",
+    "督导单位",
+    "验收单位",
+    "责任人",
+    "联系电话",
+    "整改标准",
+    "整改时限",
+    "措施序号",
+    "措施类别",
+    "措施内容",
+    "措施责任单位",
+    "措施责任人",
+    "措施时限",
+    "时间节点",
+)
+WIDTHS = (10, 6, 40, 30, 20, 20, 18, 18, 10, 14, 30, 12, 6, 10, 40, 20, 10, 12, 40)
+SHEET_TITLE = "整改清单"
+
+
+def milestones_text(milestones) -> str:
+    """2021-06-30 方案印发；2021-09-30 完工 — one milestone per "；"."""
+    return "；".join(f"{m.due:%Y-%m-%d} {m.description}" for m in milestones)
+
+
+def task_list_rows(qs: QuerySet) -> Iterator[list]:
+    """Rows of the task list for the tasks of ``qs`` (already scoped); a constant number of queries."""
+    tasks = qs.select_related("lead_unit", "supervising_unit", "accepting_unit").prefetch_related(
+        "cooperating_units",
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.select_related("responsible_unit").order_by("seq", "id"),
+        ),
+        Prefetch("measures__milestones", queryset=Milestone.objects.order_by("due", "id")),
+    )
+    for task in tasks.order_by("inspection_id", "seq", "number"):
+        head = [
+            task.number,
+            task.seq,
+            task.problem,
+            task.target,
+            task.lead_unit.name,
+            "、".join(u.name for u in task.cooperating_units.all()),
+            task.supervising_unit.name if task.supervising_unit else "",
+            task.accepting_unit.name if task.accepting_unit else "",
+            task.responsible_person,
+            task.contact_phone,
+            task.standard,
+            task.deadline,
+        ]
+        measures = list(task.measures.all())
+        if not measures:
+            yield head + ["", "", "", "", "", "", ""]
+        for measure in measures:
+            yield head + [
+                measure.seq,
+                measure.get_kind_display(),
+                measure.content,
+                measure.responsible_unit.name if measure.responsible_unit else "",
+                measure.responsible_person,
+                measure.deadline,
+                milestones_text(measure.milestones.all()),
+            ]
+
+
+def task_list_sheet(qs: QuerySet):
+    return (SHEET_TITLE, COLUMNS, task_list_rows(qs), WIDTHS)
