@@ -1,6 +1,7 @@
 """Writes to petition cases other than state transitions."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..enums import CaseState
 from ..models import PetitionCase
@@ -26,14 +27,33 @@ def check_fixed_three(values: dict, state: str) -> list[tuple[str, str]]:
 
 
 def update_case(
-    case: PetitionCase, *, actor, values: dict, m2m: dict | None = None, reason: str = ""
+    case: PetitionCase,
+    *,
+    actor,
+    values: dict,
+    m2m: dict | None = None,
+    reason: str = "",
+    expected_updated_at=None,
 ) -> PetitionCase:
-    """Save edited fields of a case (not its state) with history; refuses a missing fixed-three field."""
+    """Save edited fields of a case (not its state) with history; refuses a missing fixed-three field.
+
+    With ``expected_updated_at`` (when the form was loaded) the save is refused if someone else
+    saved the case in between, so two editors never silently overwrite each other.
+    """
+    if "state" in values or "version" in values:
+        raise DomainError("案件环节只能通过流转操作改变。")
     merged = {name: values.get(name, getattr(case, name)) for name in FIXED_THREE}
     problems = check_fixed_three(merged, case.state)
     if problems:
         raise DomainError(problems[0][1], field=problems[0][0])
     with transaction.atomic():
+        if expected_updated_at is not None:
+            # A conditional update claims the row: 0 rows means another save got there first.
+            claimed = PetitionCase.objects.filter(pk=case.pk, updated_at=expected_updated_at).update(
+                updated_at=timezone.now()
+            )
+            if not claimed:
+                raise DomainError("案件已被他人修改，请刷新页面查看最新内容后再保存。")
         for name, value in values.items():
             setattr(case, name, value)
         case._history_user = actor

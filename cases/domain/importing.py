@@ -1,0 +1,490 @@
+"""Import of the inspection team's transfer sheets (交办单 / 一览表, .xlsx) — and of our own ledger.
+
+Columns are found by their header text in any order, below any title rows. Rows are keyed by
+(inspection, 受理编号): a row for a new number creates a case in "received"; a row for a known
+number updates only the cells that differ (with history), so importing the same file again
+changes nothing. An empty cell never clears what the units have recorded — a re-import of the
+original sheet must not wipe their work. Import never changes a case's state.
+
+Any bad row makes the whole file save nothing; every problem is reported with row, column, value.
+"""
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+
+from org.models import Inspection, Unit
+
+from ..enums import Channel, CompletionStatus, Finding
+from ..models import PetitionCase, PollutionType
+from .errors import DomainError
+
+HEADER_SCAN_ROWS = 20
+FILE_LEVEL_ROW = 0
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    value: str
+    message: str
+    col_index: int | None = None  # 1-based, for marking the cell in the error workbook
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class RowPlan:
+    row: int
+    receipt_no: str
+    action: str  # create / update / unchanged
+    values: dict = field(default_factory=dict)  # field → new value (what differs)
+    m2m: dict = field(default_factory=dict)
+    related: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # labels of changed fields (for the preview)
+
+
+@dataclass
+class ImportReport:
+    plans: list[RowPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    batch: int | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for p in self.plans if p.action == action)
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.count("create"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "errors": [p.as_dict() for p in self.problems],
+        }
+
+
+# --- cell parsers: (value, context) → parsed, or raise ValueError("Chinese message") ----------
+def _text(value, ctx):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(value, ctx=None) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and 20000 < value < 80000:  # an Excel serial day number
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()
+    match = DATE_RE.match(str(value).strip())
+    if match:
+        try:
+            return date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise ValueError("无法识别的日期，请写成 2021-07-16、2021/7/16、2021.7.16 或 2021年7月16日")
+
+
+def _choice(labels: dict[str, str], what: str) -> Callable:
+    def parse(value, ctx):
+        text = _text(value, ctx)
+        if text in labels:
+            return labels[text]
+        raise ValueError(f"“{text}”不是有效的{what}，应为：" + "、".join(k for k in labels if len(k) > 1))
+
+    return parse
+
+
+YES_NO = {"是": True, "否": False, "Y": True, "N": False, "√": True}
+
+
+def _bool(value, ctx):
+    text = _text(value, ctx)
+    if text in YES_NO:
+        return YES_NO[text]
+    raise ValueError(f"“{text}”应为“是”或“否”")
+
+
+def _int(value, ctx):
+    if isinstance(value, int | float) and float(value).is_integer() and value >= 0:
+        return int(value)
+    text = _text(value, ctx)
+    if text.isdigit():
+        return int(text)
+    raise ValueError(f"“{text}”不是非负整数")
+
+
+def _batch(value, ctx):
+    text = _text(value, ctx)
+    match = re.fullmatch(r"第?\s*(\d+)\s*批?", text)
+    if match:
+        return int(match.group(1))
+    raise ValueError(f"“{text}”不是有效的批次")
+
+
+def _decimal(value, ctx):
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = None
+    if number is None or number < 0 or not number.is_finite():
+        raise ValueError(f"“{value}”不是非负数")
+    return number.quantize(Decimal("0.01"))
+
+
+SPLIT_RE = re.compile(r"[、，,/；;\s]+")
+
+
+def _unit(value, ctx):
+    text = _text(value, ctx)
+    unit = ctx["units"].get(text)
+    if unit is None:
+        raise ValueError(f"“{text}”与系统中任何单位的名称或别名都不匹配")
+    return unit
+
+
+def _units(value, ctx):
+    return [_unit(part, ctx) for part in SPLIT_RE.split(_text(value, ctx)) if part]
+
+
+POLLUTION_SYNONYMS = {"噪音": "噪声", "固体废物": "固废", "废气": "大气", "空气": "大气", "臭气": "异味"}
+
+
+def _pollution(value, ctx):
+    found = []
+    for part in SPLIT_RE.split(_text(value, ctx)):
+        if not part:
+            continue
+        name = POLLUTION_SYNONYMS.get(part, part)
+        ptype = ctx["pollution"].get(name) or ctx["pollution"].get(name.removesuffix("污染"))
+        if ptype is None:
+            vocab = "、".join(ctx["pollution"])
+            raise ValueError(f"污染类型“{part}”不在词表中（{vocab}）")
+        if ptype not in found:
+            found.append(ptype)
+    return found
+
+
+def _receipts(value, ctx):
+    return [part for part in SPLIT_RE.split(_text(value, ctx)) if part]
+
+
+FINDING_LABELS = {label: value for value, label in Finding.choices}
+COMPLETION_LABELS = {label: value for value, label in CompletionStatus.choices} | {
+    "是": CompletionStatus.DONE,
+    "否": CompletionStatus.IN_PROGRESS,
+    "办结": CompletionStatus.DONE,
+    "未办结": CompletionStatus.IN_PROGRESS,
+}
+CHANNEL_LABELS = {label: value for value, label in Channel.choices}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    parse: Callable | None  # None: recognised and ignored
+    headers: tuple[str, ...]
+
+
+COUNTERS = [
+    ("ordered_rectify", "责令整改（家次）"),
+    ("penalty_cases", "立案处罚（家次）"),
+    ("fine_amount", "罚款金额（万元）"),
+    ("criminal_investigations", "立案侦查（件次）"),
+    ("administrative_detentions", "行政拘留（人次）"),
+    ("criminal_detentions", "刑事拘留（人次）"),
+    ("interviews", "约谈（人次）"),
+    ("persons_held_accountable", "问责（人次）"),
+]
+
+COLUMNS = [
+    Column("seq", None, ("序号",)),
+    Column("state", None, ("当前环节",)),
+    Column("inspection", _text, ("督察",)),
+    Column("receipt_no", _text, ("受理编号",)),
+    Column("batch", _batch, ("交办批次", "批次")),
+    Column("transferred_on", parse_date, ("交办日期", "转办日期")),
+    Column("channel", _choice(CHANNEL_LABELS, "举报方式"), ("举报方式", "来源方式")),
+    Column("complaint", _text, ("交办问题基本情况", "举报内容", "信访问题基本情况")),
+    Column("locality", _unit, ("行政区域", "所属区域")),
+    Column("pollution_types", _pollution, ("污染类型",)),
+    Column("is_key", _bool, ("是否重点件", "重点件")),
+    Column("lead_unit", _unit, ("牵头责任单位", "责任单位")),
+    Column("cooperating_units", _units, ("配合单位",)),
+    Column("case_leader", _text, ("包案领导",)),
+    Column("handler", _text, ("具体负责人",)),
+    Column("deadline", parse_date, ("整改时限",)),
+    Column("investigation", _text, ("调查核实情况",)),
+    Column("finding", _choice(FINDING_LABELS, "核实结论"), ("是否属实",)),
+    Column("handling", _text, ("处理和整改情况",)),
+    Column("accountability", _text, ("问责情况",)),
+    Column("completion_status", _choice(COMPLETION_LABELS, "办结状态"), ("办结状态", "是否办结")),
+    Column("is_repeat", _bool, ("是否重复", "是否重复件")),
+    Column("related", _receipts, ("重复关联件编号", "重复关联件")),
+    Column("merge_no", _text, ("合并编号",)),
+    *(Column(key, _decimal if key == "fine_amount" else _int, (label,)) for key, label in COUNTERS),
+    Column("remarks", _text, ("备注",)),
+]
+M2M_KEYS = {"pollution_types", "cooperating_units"}
+REQUIRED_HEADERS = ("受理编号", "交办问题基本情况")
+
+
+def normalise_header(text) -> str:
+    text = re.sub(r"\s+", "", str(text or ""))
+    return text.replace("(", "（").replace(")", "）")
+
+
+HEADER_INDEX: dict[str, Column] = {}
+for _column in COLUMNS:
+    for _header in _column.headers:
+        HEADER_INDEX[normalise_header(_header)] = _column
+        HEADER_INDEX[normalise_header(_header).split("（")[0]] = _column
+
+
+# --- reading the workbook ------------------------------------------------------------------------
+@dataclass
+class Sheet:
+    header_row: int
+    columns: dict[int, tuple[Column, str]]  # 1-based column → (column, header text as written)
+    rows: list[tuple[int, tuple]]  # (Excel row number, cell values)
+    title_text: str
+
+
+def read_sheet(data: bytes) -> Sheet:
+    """The header and the data rows of the first worksheet; DomainError for a file-level problem."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError…
+        raise DomainError("文件不是有效的 Excel 工作簿（.xlsx），请用 Excel 另存为 .xlsx 后再上传。") from exc
+    try:
+        ws = book.worksheets[0]
+        all_rows = [(n, tuple(r)) for n, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()
+    all_rows = [(n, r) for n, r in all_rows if any(v not in (None, "") for v in r)]
+    if not all_rows:
+        raise DomainError("工作表是空的，没有任何数据。")
+    for index, (number, cells) in enumerate(all_rows[:HEADER_SCAN_ROWS]):
+        headers = [normalise_header(c) for c in cells]
+        if "受理编号" in headers:
+            missing = [h for h in REQUIRED_HEADERS if h not in headers and not _has_alias(h, headers)]
+            if missing:
+                break
+            columns = {}
+            for col, (text, raw) in enumerate(zip(headers, cells, strict=True), start=1):
+                column = HEADER_INDEX.get(text) or HEADER_INDEX.get(text.split("（")[0])
+                if column is not None and column.parse is not None:
+                    columns[col] = (column, str(raw).strip())
+            title = " ".join(str(v) for _, r in all_rows[:index] for v in r if v)
+            return Sheet(number, columns, all_rows[index + 1 :], title)
+    raise DomainError(
+        "未找到表头：前 20 行中须有一行包含“受理编号”和“交办问题基本情况”两列（列的顺序不限）。"
+    )
+
+
+def _has_alias(header: str, headers: list[str]) -> bool:
+    column = HEADER_INDEX[header]
+    return any(normalise_header(h) in headers for h in column.headers)
+
+
+def _context(inspection: Inspection) -> dict:
+    units = {}
+    for unit in Unit.objects.filter(is_active=True).order_by("sort_order", "id"):
+        units.setdefault(unit.name, unit)
+        for alias in unit.alias_list():
+            units.setdefault(alias, unit)
+    return {
+        "units": units,
+        "pollution": {p.name: p for p in PollutionType.objects.all()},
+        "inspection": inspection,
+    }
+
+
+# --- planning ------------------------------------------------------------------------------------
+def plan_import(data: bytes, inspection: Inspection, *, batch: int | None = None) -> ImportReport:
+    """Read and check the whole file; what it would create/update, and every problem. Writes nothing."""
+    report = ImportReport()
+    try:
+        sheet = read_sheet(data)
+    except DomainError as exc:
+        report.problems.append(Problem(FILE_LEVEL_ROW, "", "", exc.message))
+        return report
+    title_batch = re.search(r"第\s*(\d+)\s*批", sheet.title_text)
+    report.batch = batch or (int(title_batch.group(1)) if title_batch else None)
+    ctx = _context(inspection)
+    existing = {
+        c.receipt_no: c
+        for c in PetitionCase.objects.filter(inspection=inspection).prefetch_related(
+            "pollution_types", "cooperating_units", "related_cases"
+        )
+    }
+    parsed_rows = _parse_rows(sheet, ctx, report)
+    seen: dict[str, int] = {}
+    for number, values, receipt_col in parsed_rows:
+        receipt_no = values.get("receipt_no", "")
+        if not receipt_no:
+            report.problems.append(Problem(number, "受理编号", "", "缺少受理编号", receipt_col))
+            continue
+        if receipt_no in seen:
+            message = f"受理编号与第 {seen[receipt_no]} 行重复"
+            report.problems.append(Problem(number, "受理编号", receipt_no, message, receipt_col))
+            continue
+        seen[receipt_no] = number
+        report.plans.append(_plan_row(number, values, existing.get(receipt_no), report))
+    known = set(existing) | set(seen)
+    for plan in report.plans:
+        for other in plan.related:
+            if other not in known:
+                message = f"重复关联件“{other}”在本督察中不存在"
+                report.problems.append(Problem(plan.row, "重复关联件编号", other, message))
+    return report
+
+
+def _parse_rows(sheet: Sheet, ctx: dict, report: ImportReport):
+    inspection = ctx["inspection"]
+    for number, cells in sheet.rows:
+        values, receipt_col = {}, None
+        for col, (column, header) in sheet.columns.items():
+            raw = cells[col - 1] if col - 1 < len(cells) else None
+            if column.key == "receipt_no":
+                receipt_col = col
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            try:
+                value = column.parse(raw, ctx)
+            except ValueError as exc:
+                report.problems.append(Problem(number, header, _show(raw), str(exc), col))
+                continue
+            if column.key == "inspection":
+                if value not in (inspection.name, inspection.code):
+                    message = f"督察“{value}”与所选督察“{inspection.name}”不符"
+                    report.problems.append(Problem(number, header, value, message, col))
+                continue
+            values[column.key] = value
+        if "batch" not in values and report.batch:
+            values["batch"] = report.batch
+        yield number, values, receipt_col
+
+
+def _show(raw) -> str:
+    if isinstance(raw, datetime):
+        return raw.strftime("%Y-%m-%d")
+    return str(raw)
+
+
+def _plan_row(number: int, values: dict, case: PetitionCase | None, report: ImportReport) -> RowPlan:
+    receipt_no = values.pop("receipt_no")
+    related = values.pop("related", [])
+    m2m = {k: values.pop(k) for k in list(values) if k in M2M_KEYS}
+    if case is None:
+        if not values.get("complaint"):
+            message = "新案件须填写交办问题基本情况"
+            report.problems.append(Problem(number, "交办问题基本情况", "", message))
+        if related:
+            values["is_repeat"] = True
+        return RowPlan(number, receipt_no, "create", values, m2m, related, ["新建"])
+    changed = {k: v for k, v in values.items() if getattr(case, k) != v}
+    changed_m2m = {
+        k: v for k, v in m2m.items() if {o.pk for o in getattr(case, k).all()} != {o.pk for o in v}
+    }
+    current_related = {c.receipt_no for c in case.related_cases.all()}
+    new_related = [r for r in related if r not in current_related]
+    labels = [str(PetitionCase._meta.get_field(k).verbose_name) for k in [*changed, *changed_m2m]]
+    if new_related:
+        labels.append("重复关联件")
+    action = "update" if labels else "unchanged"
+    return RowPlan(number, receipt_no, action, changed, changed_m2m, new_related, labels)
+
+
+# --- applying ------------------------------------------------------------------------------------
+def import_cases(
+    data: bytes, inspection: Inspection, *, actor, batch: int | None = None, dry_run: bool = False
+) -> ImportReport:
+    """Plan and, when the file has no problem at all and it is not a dry run, save it in one transaction."""
+    report = plan_import(data, inspection, batch=batch)
+    if report.problems or dry_run:
+        return report
+    try:
+        with transaction.atomic():
+            _apply(report, inspection, actor)
+    except IntegrityError as exc:  # someone imported the same numbers a moment ago
+        raise DomainError("导入时案件已被他人同时导入或修改，请重新上传预览。") from exc
+    return report
+
+
+def _apply(report: ImportReport, inspection: Inspection, actor) -> None:
+    by_receipt = {}
+    for plan in report.plans:
+        if plan.action == "unchanged":
+            continue
+        if plan.action == "create":
+            case = PetitionCase(inspection=inspection, receipt_no=plan.receipt_no)
+            reason = "导入交办单：新建"
+        else:
+            case = PetitionCase.objects.get(inspection=inspection, receipt_no=plan.receipt_no)
+            reason = "导入交办单：" + "、".join(plan.changes)
+        for name, value in plan.values.items():
+            setattr(case, name, value)
+        case._history_user = actor
+        case._change_reason = reason
+        case.save()
+        for name, items in plan.m2m.items():
+            getattr(case, name).set(items)
+        by_receipt[plan.receipt_no] = case
+    linked = [p for p in report.plans if p.related]
+    if linked:
+        cases = {
+            c.receipt_no: c
+            for c in PetitionCase.objects.filter(
+                inspection=inspection, receipt_no__in={r for p in linked for r in [p.receipt_no, *p.related]}
+            )
+        }
+        for plan in linked:
+            cases[plan.receipt_no].related_cases.add(*(cases[r] for r in plan.related))
+
+
+# --- the error workbook --------------------------------------------------------------------------
+def error_workbook(data: bytes, problems: list[Problem]) -> bytes:
+    """The uploaded workbook with every bad cell filled red and commented, plus a problem list sheet."""
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    red = PatternFill("solid", fgColor="FFC7CE")
+    try:
+        book = load_workbook(io.BytesIO(data))
+        ws = book.worksheets[0]
+    except Exception:
+        book = Workbook()
+        ws = None
+    if ws is not None:
+        for problem in problems:
+            if problem.row and problem.col_index:
+                cell = ws.cell(row=problem.row, column=problem.col_index)
+                cell.fill = red
+                cell.comment = Comment(problem.message, "导入检查")
+            elif problem.row:
+                ws.cell(row=problem.row, column=1).fill = red
+    listing = book.create_sheet("问题清单", 0)
+    listing.append(["行", "列", "值", "问题"])
+    for problem in problems:
+        listing.append([problem.row or "", problem.column, problem.value, problem.message])
+    for letter, width in zip("ABCD", (8, 18, 30, 60), strict=True):
+        listing.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
