@@ -306,15 +306,12 @@ def _save_task(inspection, number, group, result: ImportResult, actor) -> None:
         task._history_user, task._change_reason = actor, "导入整改清单"
         task.save()
         result.tasks_created += 1
-        changed = True
+        created = changed = True
     else:
-        changed = _apply(task, values, actor)
-        result.tasks_updated += changed
+        created, changed = False, _apply(task, values, actor)
     if set(coop) != {u.pk for u in task.cooperating_units.all()}:
         task.cooperating_units.set(coop)
-        if not changed:
-            result.tasks_updated += 1
-            changed = True
+        changed = True
     existing = {m.seq: m for m in task.measures.prefetch_related("milestones")}
     for _line, measure_values in group["measures"]:
         values = dict(measure_values)
@@ -345,8 +342,11 @@ def _save_task(inspection, number, group, result: ImportResult, actor) -> None:
                 milestone.delete()
                 result.milestones_deleted += 1
                 changed = True
-    if not changed:
-        result.tasks_unchanged += 1
+    if not created:
+        if changed:
+            result.tasks_updated += 1
+        else:
+            result.tasks_unchanged += 1
 
 
 def _apply(obj, values: dict, actor) -> bool:
