@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rectification.urls import public_urlpatterns as public_task_urls
+
 from . import views
 
 admin.site.site_header = "千山督察整改案件管理系统"
@@ -14,6 +16,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("tasks/", include("rectification.urls")),
+    path("public/tasks/", include((public_task_urls, "public_tasks"))),
     path("acceptance/", include("acceptance.urls")),
     path("scoring/", include("scoring.urls")),
     path("supervision/", include("supervision.urls")),
