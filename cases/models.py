@@ -283,7 +283,9 @@ class RecheckVisit(models.Model):
         verbose_name_plural = "复查回访"
         ordering = ["draw_id", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["draw", "case"], name="%(app_label)s_%(class)s_case_once_per_draw"),
+            models.UniqueConstraint(
+                fields=["draw", "case"], name="%(app_label)s_%(class)s_case_once_per_draw"
+            ),
             models.CheckConstraint(
                 condition=Q(result="pending") | Q(visited_on__isnull=False),
                 name="%(app_label)s_%(class)s_visited_has_date",
@@ -367,7 +369,9 @@ class Attachment(models.Model):
     photo_stage = models.CharField(
         "整改前后", max_length=10, choices=PhotoStage.choices, default=PhotoStage.NONE
     )
-    pair_label = models.CharField("对比点位", max_length=50, blank=True, help_text="同一点位的整改前后照片成对显示")
+    pair_label = models.CharField(
+        "对比点位", max_length=50, blank=True, help_text="同一点位的整改前后照片成对显示"
+    )
     title = models.CharField("说明", max_length=200, blank=True)
     file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
     original_name = models.CharField("原文件名", max_length=200)
@@ -410,7 +414,9 @@ class TransferSheetImport(models.Model):
     file = models.FileField("文件", upload_to="imports/%Y/%m/", max_length=200)
     original_name = models.CharField("原文件名", max_length=200)
     sha256 = models.CharField("SHA-256", max_length=64)
-    state = models.CharField("状态", max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED)
+    state = models.CharField(
+        "状态", max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED
+    )
     summary = models.JSONField("导入结果", default=dict)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT
