@@ -39,3 +39,35 @@ class ScorePart(models.TextChoices):
     RESULT = "result", "办理结果"
     BONUS = "bonus", "加分项"
     DEDUCTION = "deduction", "扣分项"
+
+
+class SheetVersion(models.TextChoices):
+    """评分表版本: the unit's own scoring and the reviewers' scoring of the same case."""
+
+    SELF = "self", "自评"
+    REVIEW = "review", "复核"
+
+
+class SheetStatus(models.TextChoices):
+    """评分表状态."""
+
+    DRAFT = "draft", "填写中"
+    SUBMITTED = "submitted", "已提交"
+
+
+class AssessmentState(models.TextChoices):
+    """年度考核流程: self-assessment open → submitted → reviewed → approved → published."""
+
+    OPEN = "open", "自评中"
+    SUBMITTED = "submitted", "已提交自评"
+    REVIEWED = "reviewed", "已复核"
+    APPROVED = "approved", "领导小组已审定"
+    PUBLISHED = "published", "已公布"
+
+
+class OverrideKind(models.TextChoices):
+    """一票否决情形: any of these makes the unit 不合格 and last, whatever its score."""
+
+    MAJOR_PROBLEM = "major_problem", "存在重大问题"
+    CRITICISED = "criticised", "被中央或省级通报批评"
+    EXPOSED = "exposed", "被重要媒体曝光"

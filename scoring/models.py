@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .enums import AssessmentState, OverrideKind, SheetStatus, SheetVersion
+
+
+class ScoringSheet(models.Model):
+    """评分表: one petition case scored in one assessed locality for one year, in one version.
+
+    ``data`` holds the sheet in the exchange format of scoring-sheet.md (checked by
+    ``scoring.sheet_json.parse_sheets`` before every write); ``provenance`` maps an item's JSON
+    path to where its prefilled value came from, ``prefilled`` keeps the value the record gave,
+    and ``reasons`` maps each changed prefilled item to the assessor's reason.
+    """
+
+    case = models.ForeignKey(
+        "cases.PetitionCase", verbose_name="案件", on_delete=models.PROTECT, related_name="scoring_sheets"
+    )
+    locality = models.ForeignKey(
+        "org.Unit", verbose_name="被考核单位", on_delete=models.PROTECT, related_name="scoring_sheets"
+    )
+    year = models.PositiveSmallIntegerField("考核年度")
+    version = models.CharField("版本", max_length=10, choices=SheetVersion.choices)
+    status = models.CharField("状态", max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
+    data = models.JSONField("评分内容")
+    prefilled = models.JSONField("预填值", default=dict, blank=True)
+    provenance = models.JSONField("预填来源", default=dict, blank=True)
+    reasons = models.JSONField("修改理由", default=dict, blank=True)
+    remarks = models.TextField("备注", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填写人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "评分表"
+        verbose_name_plural = "评分表"
+        ordering = ["year", "locality_id", "case_id", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "locality", "year", "version"],
+                name="%(app_label)s_%(class)s_one_per_case_locality_year_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SheetStatus.DRAFT) | Q(submitted_at__isnull=False),
+                name="%(app_label)s_%(class)s_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "locality", "version"], name="scoring_sheet_year_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.locality} · {self.year}年{self.get_version_display()}"
+
+
+class UnitAssessment(models.Model):
+    """年度考核: one unit's assessment for one year, its workflow state and its override."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="被考核单位", on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField("考核年度")
+    state = models.CharField(
+        "流程状态", max_length=20, choices=AssessmentState.choices, default=AssessmentState.OPEN
+    )
+    override_kind = models.CharField("一票否决情形", max_length=20, choices=OverrideKind.choices, blank=True)
+    override_reason = models.TextField("否决理由", blank=True)
+    published_score = models.CharField("公布得分", max_length=12, blank=True)
+    published_rank = models.PositiveIntegerField("公布名次", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位年度考核"
+        verbose_name_plural = "单位年度考核"
+        ordering = ["year", "unit__sort_order", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"], name="%(app_label)s_%(class)s_one_per_unit_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(override_kind="") | ~Q(override_reason=""),
+                name="%(app_label)s_%(class)s_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}年度考核"
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.override_kind)
+
+
+class AssessmentStep(models.Model):
+    """考核流程记录: one step of a unit assessment (who, when, from → to, why)."""
+
+    assessment = models.ForeignKey(
+        UnitAssessment, verbose_name="年度考核", on_delete=models.CASCADE, related_name="steps"
+    )
+    from_state = models.CharField("原状态", max_length=20, choices=AssessmentState.choices)
+    to_state = models.CharField("新状态", max_length=20, choices=AssessmentState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    reason = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "考核流程记录"
+        verbose_name_plural = "考核流程记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.from_state} → {self.to_state}"

@@ -1,8 +1,341 @@
+"""考核评分 pages: the year's ranking and to-do, sheets (自评/复核), the unit assessment, exports."""
+
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.domain.errors import DomainError
+from cases.domain.queries import cases_visible_to
+from org.models import Unit
+from qianshan.common.history import history_of
+
+from .domain import services
+from .domain.queries import (
+    candidate_localities,
+    cases_to_score,
+    sheet_result,
+    sheets_visible_to,
+    year_results,
+)
+from .enums import AssessmentState, SheetStatus, SheetVersion
+from .forms import OverrideForm, sheet_from_post
+from .models import ScoringSheet
+from .permissions import can_override, can_review, can_self_assess, reads_every_unit
+from .rules import fmt2, score
+from .sheet_json import parse_sheets
+from .sheet_rows import build_parts, result_json
+
+
+def _year(request, user) -> tuple[int, list[int]]:
+    years = sorted({d.year for d in cases_visible_to(user).dates("deadline", "year")}, reverse=True)
+    default = timezone.localdate().year - 1  # the assessment is done in Q1 for the previous year
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = default if default in years or not years else years[0]
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    return year, years
 
 
 @login_required
 def index(request):
-    """考核评分: placeholder until scoring is built (issue 6)."""
-    return render(request, "placeholder.html", {"title": "考核评分"})
+    """The year's ranking, the cases still to score and the sheets waiting for review."""
+    user = request.user
+    year, years = _year(request, user)
+    results = year_results(user, year)
+    cases = list(cases_to_score(user, year))
+    sheets = {
+        (s.case_id, s.locality_id, s.version): s
+        for s in sheets_visible_to(user)
+        .filter(year=year, case__in=[c.pk for c in cases])
+        .only("pk", "case_id", "locality_id", "version", "status")
+    }
+    todo = []
+    for case in cases:
+        for unit in candidate_localities(case):
+            self_sheet = sheets.get((case.pk, unit.pk, SheetVersion.SELF))
+            review = sheets.get((case.pk, unit.pk, SheetVersion.REVIEW))
+            if self_sheet or can_self_assess(user, unit.pk):
+                todo.append({"case": case, "unit": unit, "self": self_sheet, "review": review})
+    return render(
+        request,
+        "scoring/index.html",
+        {
+            "year": year,
+            "years": years,
+            "results": results,
+            "todo": todo,
+            "can_review": can_review(user),
+            "reads_all": reads_every_unit(user),
+        },
+    )
+
+
+def _visible_sheet(request, pk) -> ScoringSheet:
+    # Another unit's sheet by guessed id is a 404, never a 403 that confirms it exists.
+    return get_object_or_404(
+        sheets_visible_to(request.user).select_related("case", "locality", "created_by", "submitted_by"),
+        pk=pk,
+    )
+
+
+def _self_of(sheet: ScoringSheet) -> ScoringSheet | None:
+    if sheet.version == SheetVersion.SELF:
+        return None
+    return ScoringSheet.objects.filter(
+        case=sheet.case_id, locality=sheet.locality_id, year=sheet.year, version=SheetVersion.SELF
+    ).first()
+
+
+@require_POST
+@login_required
+def start_sheet(request):
+    case = get_object_or_404(
+        cases_visible_to(request.user).prefetch_related("cooperating_units"), pk=request.POST.get("case")
+    )
+    units = {u.pk: u for u in candidate_localities(case)}
+    try:
+        locality = units[int(request.POST.get("locality", ""))]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    try:
+        sheet = services.start_sheet(case, locality=locality, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:index")
+    return redirect("scoring:sheet_edit", pk=sheet.pk)
+
+
+@login_required
+def sheet_edit(request, pk):
+    """The browser form of one sheet, with the running total and, in a review, the self-assessment beside it."""
+    sheet = _visible_sheet(request, pk)
+    self_sheet = _self_of(sheet)
+    data, reasons, errors = sheet.data, sheet.reasons, {}
+    if request.method == "POST":
+        data, reasons = sheet_from_post(request.POST)
+        action = request.POST.get("action", "save")
+        if action.startswith(("add:", "remove:")):
+            data = _change_subjects(data, action)
+        else:
+            try:
+                services.save_sheet(
+                    sheet, actor=request.user, data=data, reasons=reasons, submit=action == "submit"
+                )
+            except services.SheetInvalid as exc:
+                errors = exc.errors
+                messages.error(request, exc.message)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "评分表已提交。" if action == "submit" else "评分表已保存。")
+                return (
+                    redirect("scoring:sheet_detail", pk=sheet.pk)
+                    if action == "submit"
+                    else redirect("scoring:sheet_edit", pk=sheet.pk)
+                )
+    result = _try_score(sheet, data)
+    return render(
+        request,
+        "scoring/sheet_edit.html",
+        {
+            "sheet": sheet,
+            "self_sheet": self_sheet,
+            "parts": build_parts(
+                sheet, data=data, reasons=reasons, errors=errors, result=result, self_sheet=self_sheet
+            ),
+            "result": result,
+            "total": fmt2(result.total) if result else "—",
+            "editable": sheet.status == SheetStatus.DRAFT,
+        },
+    )
+
+
+def _change_subjects(data: dict, action: str) -> dict:
+    """Add a subject to, or remove one from, the territorial or functional list (not saved yet)."""
+    verb, _, target = action.partition(":")
+    if verb == "add" and target in ("territorial", "functional"):
+        blank = {"case_leader": "none", "handler": False}
+        if target == "territorial":
+            blank["lead_unit_head"] = "none"
+        data[target] = [*data[target], blank]
+    elif verb == "remove":
+        key, _, index = target.partition(":")
+        if key in ("territorial", "functional") and len(data[key]) > 1 and index.isdigit():
+            data[key] = [s for i, s in enumerate(data[key]) if i != int(index)]
+    return data
+
+
+def _try_score(sheet, data):
+    sheets, errors = parse_sheets({**data, "case": sheet.case.receipt_no, "locality": sheet.locality.name})
+    return None if errors else score(sheets[0])
+
+
+@require_POST
+@login_required
+def sheet_preview(request, pk):
+    """The running total of the form as typed, computed by the one scoring module."""
+    sheet = _visible_sheet(request, pk)
+    data, _ = sheet_from_post(request.POST)
+    sheets, errors = parse_sheets({**data, "case": sheet.case.receipt_no, "locality": sheet.locality.name})
+    if errors:
+        problems = {}
+        for line in errors:
+            _, _, rest = line.partition(": ")
+            path, _, message = rest.partition(": ")
+            problems[path] = message
+        return JsonResponse({"ok": False, "errors": problems})
+    return JsonResponse(result_json(score(sheets[0])))
+
+
+@login_required
+def sheet_detail(request, pk):
+    """One sheet read-only; a review shows the record, the self-assessment and the review side by side."""
+    sheet = _visible_sheet(request, pk)
+    self_sheet = _self_of(sheet)
+    review = None
+    if sheet.version == SheetVersion.SELF:
+        review = ScoringSheet.objects.filter(
+            case=sheet.case_id, locality=sheet.locality_id, year=sheet.year, version=SheetVersion.REVIEW
+        ).first()
+    result = sheet_result(sheet.data)
+    return render(
+        request,
+        "scoring/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "self_sheet": self_sheet,
+            "review": review,
+            "parts": build_parts(sheet, result=result, self_sheet=self_sheet),
+            "result": result,
+            "breakdown": [(i, fmt2(i.contribution), fmt2(i.max_points)) for i in result.breakdown],
+            "total": fmt2(result.total),
+            "can_edit": sheet.status == SheetStatus.DRAFT
+            and (
+                can_self_assess(request.user, sheet.locality_id)
+                if sheet.version == SheetVersion.SELF
+                else can_review(request.user)
+            ),
+            "can_review": can_review(request.user)
+            and sheet.version == SheetVersion.SELF
+            and sheet.status == SheetStatus.SUBMITTED,
+            "history": history_of(sheet),
+        },
+    )
+
+
+@require_POST
+@login_required
+def start_review(request, pk):
+    sheet = _visible_sheet(request, pk)
+    try:
+        review = services.start_review(sheet, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:sheet_detail", pk=sheet.pk)
+    return redirect("scoring:sheet_edit", pk=review.pk)
+
+
+@require_POST
+@login_required
+def return_sheet(request, pk):
+    sheet = _visible_sheet(request, pk)
+    try:
+        services.return_sheet(sheet, actor=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已退回单位重新自评。")
+    return redirect("scoring:sheet_detail", pk=sheet.pk)
+
+
+def _visible_unit(request, unit_id) -> Unit:
+    unit = get_object_or_404(Unit, pk=unit_id)
+    if not (reads_every_unit(request.user) or can_self_assess(request.user, unit.pk)):
+        raise Http404
+    return unit
+
+
+@login_required
+def assessment_detail(request, unit_id, year):
+    """One unit's year: every case score, task grades, override, workflow and the facts to judge."""
+    from .domain.consequences import consequences_for
+
+    unit = _visible_unit(request, unit_id)
+    results = {r.unit.pk: r for r in year_results(request.user, year)}
+    result = results.get(unit.pk)
+    assessment = services.assessment_of(unit, year)
+    return render(
+        request,
+        "scoring/assessment.html",
+        {
+            "unit": unit,
+            "year": year,
+            "result": result,
+            "average": fmt2(result.average) if result and result.average is not None else "—",
+            "cases": [
+                (
+                    c,
+                    fmt2(c.self_total),
+                    fmt2(c.review_total) if c.review_total is not None else "—",
+                    fmt2(c.total),
+                )
+                for c in (result.cases if result else [])
+            ],
+            "assessment": assessment,
+            "steps": assessment.steps.select_related("actor"),
+            "allowed": [(s, services.STEPS[s][1]) for s in services.allowed_steps(assessment, request.user)],
+            "override_form": OverrideForm(
+                initial={
+                    "override_kind": assessment.override_kind,
+                    "override_reason": assessment.override_reason,
+                }
+            ),
+            "can_override": can_override(request.user) and assessment.state != AssessmentState.PUBLISHED,
+            "consequences": consequences_for(unit, year),
+            "history": history_of(assessment),
+        },
+    )
+
+
+@require_POST
+@login_required
+def assessment_step(request, unit_id, year):
+    unit = _visible_unit(request, unit_id)
+    assessment = services.assessment_of(unit, year)
+    try:
+        services.advance_assessment(
+            assessment,
+            to_state=request.POST.get("to_state", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except (DomainError, ValueError, KeyError) as exc:
+        messages.error(request, getattr(exc, "message", "无效的操作。"))
+    else:
+        messages.success(request, f"考核已转为“{assessment.get_state_display()}”。")
+    return redirect("scoring:assessment", unit_id=unit.pk, year=year)
+
+
+@require_POST
+@login_required
+def assessment_override(request, unit_id, year):
+    unit = _visible_unit(request, unit_id)
+    assessment = services.assessment_of(unit, year)
+    try:
+        services.set_override(
+            assessment,
+            kind=request.POST.get("override_kind", ""),
+            reason=request.POST.get("override_reason", ""),
+            actor=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "一票否决情形已更新。")
+    return redirect("scoring:assessment", unit_id=unit.pk, year=year)

@@ -1,0 +1,223 @@
+"""Reads of sheets and assessments; every one starts from the user's scope.
+
+The year's results are computed from the sheets in a fixed number of queries, whatever the
+number of cases: the sheets' JSON is read in one query and scored in Python by ``rules.score``.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+
+from cases.domain.queries import cases_visible_to
+from org.models import Unit
+from org.permissions import access_of
+
+from ..enums import SheetStatus, SheetVersion
+from ..models import ScoringSheet, UnitAssessment
+from ..permissions import reads_every_unit
+from ..rules import Result, score
+from ..sheet_json import parse_sheets
+
+
+def sheets_visible_to(user) -> QuerySet:
+    """The sheets the user may see: all for read-all roles and reviewers, else their units' sheets."""
+    qs = ScoringSheet.objects.all()
+    if reads_every_unit(user):
+        return qs
+    unit_ids = access_of(user).unit_ids
+    return qs.filter(locality_id__in=sorted(unit_ids)) if unit_ids else qs.none()
+
+
+def assessments_visible_to(user) -> QuerySet:
+    qs = UnitAssessment.objects.all()
+    if reads_every_unit(user):
+        return qs
+    unit_ids = access_of(user).unit_ids
+    return qs.filter(unit_id__in=sorted(unit_ids)) if unit_ids else qs.none()
+
+
+def year_q(year: int, prefix: str = "") -> Q:
+    """Cases whose deadline falls in ``year`` (the assessment counts only these)."""
+    return Q(**{f"{prefix}deadline__gte": date(year, 1, 1), f"{prefix}deadline__lte": date(year, 12, 31)})
+
+
+def cases_to_score(user, year: int) -> QuerySet:
+    """The cases of ``year`` the user can see, with what the to-do list shows."""
+    return (
+        cases_visible_to(user)
+        .filter(year_q(year))
+        .select_related("lead_unit", "locality")
+        .prefetch_related("cooperating_units")
+        .order_by("deadline", "receipt_no")
+    )
+
+
+def candidate_localities(case) -> list:
+    """The units a case can be assessed in: its locality, lead unit and cooperating units."""
+    units = [case.locality, case.lead_unit, *case.cooperating_units.all()]
+    seen, out = set(), []
+    for unit in units:
+        if unit is not None and unit.pk not in seen:
+            seen.add(unit.pk)
+            out.append(unit)
+    return out
+
+
+def sheet_result(data: dict) -> Result:
+    """Score one stored sheet (the data was checked when it was saved)."""
+    sheets, errors = parse_sheets(data)
+    if errors:  # only a hand-edited database row can get here
+        raise ValueError("；".join(errors))
+    return score(sheets[0])
+
+
+@dataclass
+class CaseScore:
+    """The counted score of one case in one locality: the review when done, else the self-assessment."""
+
+    sheet_id: int
+    case_id: int
+    receipt_no: str
+    self_total: Fraction | None = None
+    review_total: Fraction | None = None
+    self_status: str = ""
+    review_status: str = ""
+    self_id: int | None = None
+    review_id: int | None = None
+    deadline_missed: bool = False
+
+    @property
+    def total(self) -> Fraction:
+        if self.review_status == SheetStatus.SUBMITTED:
+            return self.review_total
+        return self.self_total
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.review_status == SheetStatus.SUBMITTED
+
+
+@dataclass
+class UnitResult:
+    """A unit's year: average case score, case count, task grades, override and rank."""
+
+    unit: Unit
+    year: int
+    cases: list[CaseScore] = field(default_factory=list)
+    grades: dict[str, int] = field(default_factory=dict)
+    assessment: UnitAssessment | None = None
+    rank: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.cases)
+
+    @property
+    def average(self) -> Fraction | None:
+        if not self.cases:
+            return None
+        return sum((c.total for c in self.cases), Fraction(0)) / len(self.cases)
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.assessment and self.assessment.override_kind)
+
+    @property
+    def verdict(self) -> str:
+        return "不合格" if self.overridden else ""
+
+
+def score_year(year: int, *, unit_ids=None) -> dict[int, list[CaseScore]]:
+    """Every case score of ``year`` by unit id, in one query (two versions per case and locality)."""
+    qs = ScoringSheet.objects.filter(year=year).filter(year_q(year, "case__"))
+    if unit_ids is not None:
+        qs = qs.filter(locality_id__in=sorted(unit_ids))
+    rows = qs.order_by("locality_id", "case_id", "version").values_list(
+        "pk", "case_id", "case__receipt_no", "locality_id", "version", "status", "data"
+    )
+    by_key: dict[tuple[int, int], CaseScore] = {}
+    for pk, case_id, receipt_no, unit_id, version, status, data in rows.iterator(chunk_size=2000):
+        entry = by_key.setdefault(
+            (unit_id, case_id), CaseScore(sheet_id=pk, case_id=case_id, receipt_no=receipt_no)
+        )
+        result = sheet_result(data)
+        if version == SheetVersion.SELF:
+            entry.self_total, entry.self_status, entry.self_id = result.total, status, pk
+        else:
+            entry.review_total, entry.review_status, entry.review_id = result.total, status, pk
+        entry.deadline_missed = entry.deadline_missed or bool(
+            data.get("deductions", {}).get("deadline_missed")
+        )
+    out: dict[int, list[CaseScore]] = defaultdict(list)
+    for (unit_id, _), entry in by_key.items():
+        if entry.self_total is None:  # a review without a self-assessment cannot exist; be safe
+            entry.self_total = entry.review_total
+        out[unit_id].append(entry)
+    return out
+
+
+def year_results(user, year: int, *, all_units: bool = False) -> list[UnitResult]:
+    """The ranking of ``year`` for the units the user may see; overridden units last (domain.md §6).
+
+    The rank is among every unit of the year, also for a unit user who sees only their own rows.
+    """
+    results = _all_results(year)
+    if all_units or reads_every_unit(user):
+        return results
+    unit_ids = access_of(user).unit_ids
+    return [r for r in results if r.unit.pk in unit_ids]
+
+
+def _all_results(year: int) -> list[UnitResult]:
+    visible_units = None
+    scores = score_year(year, unit_ids=visible_units)
+    assessments = {
+        a.unit_id: a
+        for a in UnitAssessment.objects.filter(year=year).filter(
+            Q() if visible_units is None else Q(unit_id__in=sorted(visible_units))
+        )
+    }
+    unit_ids = set(scores) | set(assessments)
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=sorted(unit_ids))}
+    grades = task_grade_counts(year, unit_ids=sorted(unit_ids))
+    results = [
+        UnitResult(
+            unit=units[pk],
+            year=year,
+            cases=scores.get(pk, []),
+            grades=grades.get(pk, {}),
+            assessment=assessments.get(pk),
+        )
+        for pk in unit_ids
+    ]
+    return rank(results)
+
+
+def rank(results: list[UnitResult]) -> list[UnitResult]:
+    """Order by score (highest first) with competition ranks (1, 2, 2, 4); overridden units come
+    last whatever their score, then units without cases, unranked."""
+
+    def key(r: UnitResult):
+        return (r.overridden, r.average is None, -(r.average or 0), r.unit.sort_order, r.unit.pk)
+
+    ordered = sorted(results, key=key)
+    previous, previous_rank = None, 0
+    for position, result in enumerate(ordered, start=1):
+        if result.average is None and not result.overridden:
+            result.rank = None
+            continue
+        marker = (result.overridden, result.average)
+        result.rank = previous_rank if marker == previous else position
+        previous, previous_rank = marker, result.rank
+    return ordered
+
+
+def task_grade_counts(year: int, *, unit_ids) -> dict[int, dict[str, int]]:
+    """优秀/良好/合格/不合格 counts per lead unit, from the rectification grade of the year."""
+    from rectification.domain.queries import task_grades_for_year
+
+    grades = task_grades_for_year(year, units=unit_ids)
+    return {unit_id: {str(grade): n for grade, n in counter.items()} for unit_id, counter in grades.items()}

@@ -1,0 +1,221 @@
+"""Exports of the year (ranking and sheets as .xlsx, PDF and the exchange JSON) and the JSON import.
+
+Every export starts from the user's scope: a unit user gets their units' rows only.
+"""
+
+import json
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cases.domain.errors import DomainError
+from qianshan.common.excel import xlsx_response
+from qianshan.common.pdf import pdf_response
+from rectification.enums import TaskGrade
+
+from .domain import services
+from .domain.queries import sheet_result, sheets_visible_to, year_results
+from .enums import ScorePart, SheetVersion
+from .forms import ImportForm
+from .rules import fmt2
+
+
+def _num(value) -> Decimal | str:
+    """An exact score as a number cell, rounded half up to 2 places."""
+    return "" if value is None else Decimal(fmt2(value))
+
+
+def ranking_rows(results):
+    for r in results:
+        a = r.assessment
+        yield [
+            r.rank if r.rank is not None else "",
+            r.unit.name,
+            _num(r.average),
+            r.count,
+            sum(1 for c in r.cases if c.is_reviewed),
+            *[r.grades.get(g.value, 0) for g in TaskGrade],
+            "不合格" if r.overridden else "",
+            a.get_override_kind_display() if a and a.override_kind else "",
+            a.override_reason if a else "",
+            a.get_state_display() if a else "自评中",
+        ]
+
+
+RANKING_HEADER = [
+    "名次",
+    "单位",
+    "平均得分",
+    "案件数",
+    "已复核",
+    *[f"任务{g.label}" for g in TaskGrade],
+    "考核结果",
+    "一票否决情形",
+    "否决理由",
+    "流程状态",
+]
+
+
+@login_required
+def ranking_xlsx(request, year):
+    results = year_results(request.user, year)
+    cases = (
+        [
+            r.unit.name,
+            c.receipt_no,
+            _num(c.self_total),
+            _num(c.review_total),
+            _num(c.total),
+            "复核" if c.is_reviewed else "自评",
+        ]
+        for r in results
+        for c in r.cases
+    )
+    return xlsx_response(
+        f"{year}年度信访案件办理考核排名.xlsx",
+        [
+            ("排名", RANKING_HEADER, ranking_rows(results), [6, 30, 10, 8, 8, 8, 8, 8, 10, 10, 20, 30, 14]),
+            ("案件得分", ["单位", "受理编号", "自评得分", "复核得分", "计入得分", "计入版本"], cases),
+        ],
+    )
+
+
+@login_required
+def ranking_pdf(request, year):
+    results = year_results(request.user, year)
+    units = [
+        {
+            "result": r,
+            "average": fmt2(r.average) if r.average is not None else "—",
+            "grades": [(g.label, r.grades.get(g.value, 0)) for g in TaskGrade],
+            "cases": [
+                (
+                    c.receipt_no,
+                    fmt2(c.self_total),
+                    fmt2(c.review_total) if c.review_total is not None else "—",
+                    fmt2(c.total),
+                )
+                for c in r.cases
+            ],
+        }
+        for r in results
+    ]
+    return pdf_response(
+        f"{year}年度信访案件办理考核排名.pdf",
+        "pdf/scoring_ranking.html",
+        {
+            "year": year,
+            "units": units,
+            "grade_labels": [g.label for g in TaskGrade],
+            "printed": timezone.localdate(),
+        },
+    )
+
+
+def _year_sheets(request, year):
+    version = request.GET.get("version", SheetVersion.SELF)
+    if version not in SheetVersion.values:
+        version = SheetVersion.SELF
+    return (
+        sheets_visible_to(request.user)
+        .filter(year=year, version=version)
+        .select_related("case", "locality")
+        .order_by("locality__sort_order", "locality_id", "case__receipt_no")
+    )
+
+
+@login_required
+def sheets_json(request, year):
+    data = [sheet.data for sheet in _year_sheets(request, year)]
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="scoring-sheets-{year}.json"'
+    return response
+
+
+@login_required
+def sheets_xlsx(request, year):
+    sheets = list(_year_sheets(request, year))
+    scored = [(s, sheet_result(s.data)) for s in sheets]
+    parts = list(ScorePart)
+    summary = (
+        [
+            s.case.receipt_no,
+            s.locality.name,
+            s.year,
+            s.get_version_display(),
+            s.get_status_display(),
+            *[_num(r.part(p)) for p in parts],
+            _num(r.total),
+            r.fake,
+        ]
+        for s, r in scored
+    )
+    detail = (
+        [
+            s.case.receipt_no,
+            s.locality.name,
+            s.get_version_display(),
+            i.part.label,
+            i.key,
+            i.rule,
+            i.basis,
+            _num(i.contribution),
+            _num(i.max_points),
+        ]
+        for s, r in scored
+        for i in r.breakdown
+    )
+    return xlsx_response(
+        f"{year}年度评分表.xlsx",
+        [
+            (
+                "评分表",
+                [
+                    "受理编号",
+                    "被考核单位",
+                    "年度",
+                    "版本",
+                    "状态",
+                    *[p.label for p in parts],
+                    "总分",
+                    "表面整改",
+                ],
+                summary,
+            ),
+            (
+                "评分明细",
+                ["受理编号", "被考核单位", "版本", "部分", "条目", "评分标准", "依据", "得分", "满分"],
+                detail,
+            ),
+        ],
+    )
+
+
+@login_required
+def import_sheets(request):
+    """Import self-assessment sheets from the exchange JSON: all or nothing, errors by sheet and path."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            errors = [f"文件不是有效的 UTF-8 JSON：{exc}"]
+        else:
+            try:
+                count = services.import_sheets(data, actor=request.user)
+            except services.ImportRefused as exc:
+                errors = exc.lines
+            except DomainError as exc:
+                errors = [exc.message]
+            else:
+                messages.success(request, f"已导入 {count} 份自评评分表。")
+                return redirect("scoring:index")
+    return render(request, "scoring/import.html", {"form": form, "errors": errors})

@@ -1,0 +1,102 @@
+"""The browser form of a sheet: POST fields named by JSON path → the exchange-format dict.
+
+Values are converted only as far as their HTML inputs allow (a count that is not a number stays
+text); ``parse_sheets`` then judges the whole sheet, so the form and the JSON import share one
+set of rules and messages.
+"""
+
+import re
+
+from django import forms
+
+from .enums import MediaLevel, OverrideKind
+
+_SUBJECT = re.compile(r"^(territorial|functional)\[(\d+)\]\.(\w+)$")
+_BOOL_TRUE = {"1", "true", "on", "yes"}
+
+
+def _bool(post, name: str) -> bool:
+    return post.get(name, "") in _BOOL_TRUE
+
+
+def _int(post, name: str):
+    raw = (post.get(name) or "").strip()
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+def _subjects(post, key: str, fields: dict[str, str]) -> list[dict]:
+    """The subjects present in the form, in index order (rows removed in the browser leave gaps)."""
+    indexes = sorted(
+        {int(m.group(2)) for name in post for m in [_SUBJECT.match(name)] if m and m.group(1) == key}
+    )
+    out = []
+    for index in indexes:
+        prefix = f"{key}[{index}]."
+        out.append(
+            {
+                name: (_bool(post, prefix + name) if kind == "bool" else post.get(prefix + name, ""))
+                for name, kind in fields.items()
+            }
+        )
+    return out
+
+
+def sheet_from_post(post) -> tuple[dict, dict[str, str]]:
+    """The sheet dict and the reasons (``reason:<path>`` fields) from a submitted form."""
+    media = []
+    for level in MediaLevel:
+        count = _int(post, f"bonus.media.{level.value}")
+        media.extend([level.value] * (count if isinstance(count, int) and 0 < count <= 20 else 0))
+    data = {
+        "territorial": _subjects(
+            post, "territorial", {"case_leader": "leader", "lead_unit_head": "leader", "handler": "bool"}
+        ),
+        "functional": _subjects(post, "functional", {"case_leader": "leader", "handler": "bool"}),
+        "plan": {
+            name: _bool(post, f"plan.{name}") for name in ("department", "measures", "milestones", "funding")
+        },
+        "plan_reviewed": _bool(post, "plan_reviewed"),
+        "plan_implemented": _bool(post, "plan_implemented"),
+        "archive": {
+            "catalogue": _bool(post, "archive.catalogue"),
+            "assignment_note": _bool(post, "archive.assignment_note"),
+            "unit_materials": {
+                "complete": _int(post, "archive.unit_materials.complete"),
+                "units": _int(post, "archive.unit_materials.units"),
+            },
+            "site_records": {
+                "complete": _int(post, "archive.site_records.complete"),
+                "units": _int(post, "archive.site_records.units"),
+            },
+        },
+        "problems": {"solved": _int(post, "problems.solved"), "total": _int(post, "problems.total")},
+        "satisfaction_signed": _bool(post, "satisfaction_signed"),
+        "bonus": {
+            "praise": post.get("bonus.praise", "none"),
+            "follow_up_visit": _bool(post, "bonus.follow_up_visit"),
+            "source_governance": _bool(post, "bonus.source_governance"),
+            "inference": _bool(post, "bonus.inference"),
+            "media": media,
+        },
+        "deductions": {
+            name: _bool(post, f"deductions.{name}")
+            for name in ("penalty_missing", "deadline_missed", "repeat_complaint")
+        },
+        "fake": _bool(post, "fake"),
+    }
+    reasons = {name[len("reason:") :]: value for name, value in post.items() if name.startswith("reason:")}
+    return data, reasons
+
+
+class OverrideForm(forms.Form):
+    override_kind = forms.ChoiceField(
+        label="一票否决情形", choices=[("", "无"), *OverrideKind.choices], required=False
+    )
+    override_reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="评分表 JSON 文件")

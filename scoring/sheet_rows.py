@@ -1,0 +1,160 @@
+"""What the sheet pages show per item: value, record value and source, reason, self value, points, diffs."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from .enums import LeaderLevel, MediaLevel, PraiseLevel, ScorePart
+from .items import flatten, show, spec_of
+from .rules import Result, fmt2
+
+
+@dataclass
+class Row:
+    path: str
+    label: str
+    kind: str
+    value: Any
+    shown: str
+    subject: str = ""
+    prefilled: Any = None
+    prefilled_shown: str = ""
+    provenance: str = ""
+    changed: bool = False  # differs from the record's (or, in a review, the self-assessment's) value
+    reason: str = ""
+    self_shown: str = ""
+    self_changed: bool = False  # the self-assessment differs from the record
+    self_reason: str = ""
+    diff: bool = False  # the review differs from the self-assessment
+    points: str = ""
+    error: str = ""
+
+    @property
+    def options(self):
+        if self.kind == "leader":
+            return LeaderLevel.choices
+        if self.kind == "praise":
+            return PraiseLevel.choices
+        return [("1", "是"), ("0", "否")]
+
+    @property
+    def form_value(self) -> str:
+        if self.kind == "bool":
+            return "1" if self.value else "0"
+        return "" if self.value is None else str(self.value)
+
+    @property
+    def prefilled_form_value(self) -> str:
+        if self.prefilled is None:
+            return ""
+        if self.kind == "bool":
+            return "1" if self.prefilled else "0"
+        if self.kind == "media":
+            return ""
+        return str(self.prefilled)
+
+    @property
+    def media_counts(self):
+        values = self.value or []
+        return [(level.value, level.label, values.count(level.value)) for level in MediaLevel]
+
+    @property
+    def has_prefill(self) -> bool:
+        return self.prefilled is not None
+
+
+@dataclass
+class Part:
+    part: ScorePart
+    rows: list[Row]
+    points: str = ""
+    max_points: str = ""
+
+
+PART_MAX = {"territorial": "9", "functional": "5", "rectification": "22", "archive": "14", "result": "50"}
+
+
+def build_parts(
+    sheet, *, data=None, reasons=None, errors=None, result: Result | None = None, self_sheet=None
+):
+    """Rows grouped by part for a sheet being shown or edited.
+
+    ``data``/``reasons`` override the stored ones (a form that failed to save shows what was typed).
+    ``self_sheet`` is the self-assessment beside a review.
+    """
+    data = data if data is not None else sheet.data
+    reasons = reasons if reasons is not None else sheet.reasons
+    errors = errors or {}
+    flat = flatten(data)
+    self_flat = flatten(self_sheet.data) if self_sheet else {}
+    self_record = self_sheet.prefilled if self_sheet else {}
+    points = _points(result)
+    parts: dict[str, Part] = {}
+    for path, value in flat.items():
+        spec = spec_of(path)
+        prefilled = sheet.prefilled.get(path) if path in sheet.prefilled else None
+        row = Row(
+            path=path,
+            label=spec.label,
+            kind=spec.kind,
+            value=value,
+            shown=show(path, value),
+            subject=_subject(path),
+            prefilled=prefilled,
+            prefilled_shown=show(path, prefilled) if path in sheet.prefilled else "",
+            provenance=sheet.provenance.get(path, ""),
+            changed=path in sheet.prefilled and sheet.prefilled[path] != value,
+            reason=reasons.get(path, ""),
+            points=points.get(path, ""),
+            error=errors.get(path, "") or errors.get(_parent(path), ""),
+        )
+        if self_sheet is not None:
+            row.self_shown = show(path, self_flat.get(path))
+            row.self_changed = path in self_record and self_record[path] != self_flat.get(path)
+            row.self_reason = self_sheet.reasons.get(path, "")
+            row.diff = self_flat.get(path) != value
+            # In a review, the record column shows the case record the unit started from.
+            row.prefilled_shown = show(path, self_record[path]) if path in self_record else ""
+            row.provenance = self_sheet.provenance.get(path, "")
+        parts.setdefault(spec.part, Part(part=spec.part, rows=[])).rows.append(row)
+    for part in parts.values():
+        if result is not None:
+            part.points = fmt2(result.part(part.part))
+        part.max_points = PART_MAX.get(part.part.value, "")
+    return list(parts.values())
+
+
+def _points(result: Result | None) -> dict[str, str]:
+    if result is None:
+        return {}
+    out = {}
+    for item in result.breakdown:
+        key = {
+            "problems": "problems.solved",
+            "archive.unit_materials": "archive.unit_materials.complete",
+        }.get(item.key, item.key)
+        key = "archive.site_records.complete" if item.key == "archive.site_records" else key
+        out[key] = fmt2(item.contribution)
+    return out
+
+
+def _subject(path: str) -> str:
+    if path.startswith(("territorial[", "functional[")):
+        index = int(path.split("[", 1)[1].split("]", 1)[0])
+        return f"主体{index + 1}"
+    return ""
+
+
+def _parent(path: str) -> str:
+    return path.rsplit(".", 1)[0] if "." in path else path
+
+
+def result_json(result: Result) -> dict:
+    """The running total for the browser form: parts, total and each item's points, as 2-decimal strings."""
+    return {
+        "ok": True,
+        "total": fmt2(result.total),
+        "base": fmt2(result.base),
+        "fake": result.fake,
+        "parts": {part.value: fmt2(result.part(part)) for part in ScorePart},
+        "items": _points(result),
+    }
