@@ -43,7 +43,9 @@ class Step(models.Model):
     round = models.PositiveSmallIntegerField("轮次", default=1)
     starts_on = models.DateField("起算日期")
     done_on = models.DateField("完成日期", null=True, blank=True)
-    outcome = models.CharField("结果", max_length=10, choices=StepOutcome.choices, default=StepOutcome.PENDING)
+    outcome = models.CharField(
+        "结果", max_length=10, choices=StepOutcome.choices, default=StepOutcome.PENDING
+    )
     reasons = models.TextField("未通过原因", blank=True)
     unit = models.ForeignKey(
         "org.Unit",
@@ -132,7 +134,10 @@ class SignatureSlot(models.Model):
     form = models.ForeignKey(OpinionForm, verbose_name="表单", on_delete=models.CASCADE, related_name="slots")
     role = models.CharField("签字栏", max_length=20, choices=SlotRole.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="签字人", on_delete=models.PROTECT, related_name="signature_slots"
+        settings.AUTH_USER_MODEL,
+        verbose_name="签字人",
+        on_delete=models.PROTECT,
+        related_name="signature_slots",
     )
     member_unit = models.CharField("单位", max_length=100, blank=True)
     member_post = models.CharField("职务（职称）", max_length=60, blank=True)
@@ -160,8 +165,12 @@ class Signature(models.Model):
     submissions of the same signature give one row. A void signature stays, with its reason.
     """
 
-    slot = models.ForeignKey(SignatureSlot, verbose_name="签字栏", on_delete=models.CASCADE, related_name="signatures")
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签字人", on_delete=models.PROTECT, related_name="+")
+    slot = models.ForeignKey(
+        SignatureSlot, verbose_name="签字栏", on_delete=models.CASCADE, related_name="signatures"
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签字人", on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField("签字时间")
     content_sha256 = models.CharField("内容摘要（SHA-256）", max_length=64)
     content = models.JSONField("签字时的内容")

@@ -1,8 +1,240 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.domain.errors import DomainError
+from cases.domain.queries import cases_visible_to
+from cases.enums import CaseState
+from org.permissions import access_of, can_change_units
+from qianshan.common.pdf import pdf_response
+
+from .domain import queries, services
+from .domain.deadlines import Deadlines
+from .domain.signing import VALID, sign
+from .enums import StepKind, StepOutcome
+from .forms import ApplyForm, AssignForm, DecideForm, SignForm, opinion_form_class
+from .presentation import form_context, summary_context
 
 
 @login_required
 def index(request):
-    """验收复核: placeholder until the acceptance chain is built (issue 5)."""
-    return render(request, "placeholder.html", {"title": "验收复核"})
+    """验收复核: the forms waiting for my signature (oldest first) and the chain overview."""
+    user = request.user
+    waiting = list(queries.waiting_for_signature(user))
+    deadlines = Deadlines()
+    for slot in waiting:
+        slot.form.step.deadline = deadlines.of(slot.form.step)
+    steps = deadlines.annotate(queries.chain_overview(queries.steps_visible_to(user))[:200])
+    to_apply = (
+        cases_visible_to(user)
+        .filter(state=CaseState.COMPLETED)
+        .exclude(acceptance_steps__outcome=StepOutcome.PENDING)
+        .select_related("inspection", "lead_unit")
+        .order_by("inspection_id", "receipt_no")
+    )
+    return render(
+        request,
+        "acceptance/index.html",
+        {"waiting": waiting, "steps": steps, "to_apply": list(to_apply[:100])},
+    )
+
+
+def _chain_case(request, pk):
+    # A case outside the user's scope (and not assigned to them) is a 404, as in cases/.
+    return get_object_or_404(
+        queries.chain_cases_visible_to(request.user).select_related("inspection", "lead_unit"), pk=pk
+    )
+
+
+@login_required
+def case_chain(request, pk):
+    case = _chain_case(request, pk)
+    deadlines = Deadlines()
+    steps = deadlines.annotate(
+        queries.steps_visible_to(request.user)
+        .filter(case=case)
+        .select_related("form", "unit", "entrusted_body")
+    )
+    is_office = access_of(request.user).writes_all
+    can_apply = can_change_units(request.user, case.unit_ids)
+    return render(
+        request,
+        "acceptance/case_chain.html",
+        {
+            "case": case,
+            "steps": steps,
+            "can_apply": can_apply,
+            "is_office": is_office,
+            "apply_form": ApplyForm(),
+            "decide_form": DecideForm(),
+            "pending_acceptance": any(s.is_open for s in steps),
+            "working_days": deadlines.working_days,
+        },
+    )
+
+
+def _visible_form(request, pk):
+    return get_object_or_404(
+        queries.forms_visible_to(request.user).select_related(
+            "step__case__inspection", "step__case__lead_unit"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def form_detail(request, pk):
+    form = _visible_form(request, pk)
+    ctx = form_context(form)
+    user = request.user
+    is_office = access_of(user).writes_all
+    assigned = any(c.slot.user_id == user.pk for c in ctx["check"].slots)
+    editable = form.step.is_open and not ctx["check"].frozen and (is_office or assigned)
+    ctx.update(
+        {
+            "edit_form": opinion_form_class(form.kind)(instance=form) if editable else None,
+            "assign_form": AssignForm(form_kind=form.kind, member_role=services.MEMBER_ROLE[form.kind])
+            if is_office and editable
+            else None,
+            "sign_form": SignForm(),
+            "my_slots": [c for c in ctx["check"].slots if c.slot.user_id == user.pk and c.status != VALID],
+        }
+    )
+    return render(request, "acceptance/form_detail.html", ctx)
+
+
+@require_POST
+@login_required
+def form_edit(request, pk):
+    form = _visible_form(request, pk)
+    bound = opinion_form_class(form.kind)(request.POST, instance=form)
+    if not bound.is_valid():
+        messages.error(
+            request,
+            "表单填写有误：" + "；".join(f"{bound.fields[k].label}：{v[0]}" for k, v in bound.errors.items()),
+        )
+        return redirect("acceptance:form", pk=form.pk)
+    form.refresh_from_db()  # the bound ModelForm changed the instance; the domain decides
+    try:
+        services.update_form(form, actor=request.user, values=bound.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "表单已保存。")
+    return redirect("acceptance:form", pk=form.pk)
+
+
+@require_POST
+@login_required
+def form_assign(request, pk):
+    form = _visible_form(request, pk)
+    bound = AssignForm(request.POST, form_kind=form.kind, member_role=services.MEMBER_ROLE[form.kind])
+    if not bound.is_valid():
+        messages.error(request, "请选择签字人和签字栏。")
+        return redirect("acceptance:form", pk=form.pk)
+    try:
+        services.assign_signer(form, actor=request.user, **bound.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已指定签字人。")
+    return redirect("acceptance:form", pk=form.pk)
+
+
+@require_POST
+@login_required
+def slot_sign(request, pk, slot_pk):
+    form = _visible_form(request, pk)
+    slot = get_object_or_404(form.slots.all(), pk=slot_pk)
+    bound = SignForm(request.POST)
+    password = bound.data.get("password", "")
+    try:
+        sign(slot, actor=request.user, password=password)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已签字。签字已与表单内容绑定（SHA-256）。")
+    return redirect("acceptance:form", pk=form.pk)
+
+
+@login_required
+def form_pdf(request, pk):
+    form = _visible_form(request, pk)
+    ctx = form_context(form, for_pdf=True)
+    return pdf_response(
+        f"{form.get_kind_display()}-{form.step.case.receipt_no}.pdf", "pdf/acceptance_form.html", ctx
+    )
+
+
+@login_required
+def summary(request, pk):
+    case = _chain_case(request, pk)
+    return render(request, "acceptance/summary.html", summary_context(case))
+
+
+@login_required
+def summary_pdf(request, pk):
+    case = _chain_case(request, pk)
+    return pdf_response(
+        f"验收复核情况事项单-{case.receipt_no}.pdf", "pdf/acceptance_summary.html", summary_context(case)
+    )
+
+
+def _visible_step(request, pk):
+    return get_object_or_404(queries.steps_visible_to(request.user).select_related("case"), pk=pk)
+
+
+@require_POST
+@login_required
+def apply_acceptance(request, pk):
+    case = get_object_or_404(cases_visible_to(request.user), pk=pk)
+    bound = ApplyForm(request.POST)
+    if not bound.is_valid():
+        messages.error(request, "申请日期格式不正确。")
+        return redirect("acceptance:case", pk=case.pk)
+    try:
+        step = services.apply_for_acceptance(
+            case,
+            actor=request.user,
+            applied_on=bound.cleaned_data["applied_on"],
+            entrusted_body=bound.cleaned_data["entrusted_body"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("acceptance:case", pk=case.pk)
+    messages.success(request, "已申请验收，验收应于7日内完成。")
+    return redirect("acceptance:form", pk=step.form.pk)
+
+
+@require_POST
+@login_required
+def apply_review(request, pk):
+    step = _visible_step(request, pk)
+    bound = ApplyForm(request.POST)
+    applied_on = bound.cleaned_data["applied_on"] if bound.is_valid() else None
+    try:
+        services.apply_for_review(step, actor=request.user, applied_on=applied_on)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已申请复核，复核应于5日内完成。")
+    return redirect("acceptance:case", pk=step.case_id)
+
+
+@require_POST
+@login_required
+def decide(request, pk):
+    step = _visible_step(request, pk)
+    bound = DecideForm(request.POST)
+    if not bound.is_valid():
+        messages.error(request, "请选择结论。")
+        return redirect("acceptance:case", pk=step.case_id)
+    decide_fn = services.decide_acceptance if step.kind == StepKind.ACCEPTANCE else services.decide_review
+    try:
+        decide_fn(step, actor=request.user, **bound.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{step.get_kind_display()}结论已记录。")
+    return redirect("acceptance:case", pk=step.case_id)

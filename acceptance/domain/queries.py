@@ -14,7 +14,6 @@ from ..enums import StepOutcome
 from ..models import OpinionForm, Signature, SignatureSlot, Step
 
 
-
 def forms_visible_to(user) -> QuerySet:
     qs = OpinionForm.objects.all()
     if access_of(user).reads_all:

@@ -25,7 +25,10 @@ from ..models import OpinionForm, SignatureSlot, Step
 from .signing import verify_signatures
 
 FORM_OF_STEP = {StepKind.ACCEPTANCE: FormKind.ACCEPTANCE_OPINION, StepKind.REVIEW: FormKind.REVIEW_LETTER}
-MEMBER_ROLE = {FormKind.ACCEPTANCE_OPINION: Role.ACCEPTANCE_MEMBER, FormKind.REVIEW_LETTER: Role.REVIEW_MEMBER}
+MEMBER_ROLE = {
+    FormKind.ACCEPTANCE_OPINION: Role.ACCEPTANCE_MEMBER,
+    FormKind.REVIEW_LETTER: Role.REVIEW_MEMBER,
+}
 EDITABLE_FIELDS = {
     FormKind.ACCEPTANCE_OPINION: (
         "form_date",
@@ -99,7 +102,13 @@ def apply_for_acceptance(
 
 
 def assign_signer(
-    form: OpinionForm, *, actor, user: User, role: str, member_unit: str = "", member_post: str = "",
+    form: OpinionForm,
+    *,
+    actor,
+    user: User,
+    role: str,
+    member_unit: str = "",
+    member_post: str = "",
     member_phone: str = "",
 ) -> SignatureSlot:
     """Assign ``user`` to sign ``role`` on the form (office only); refused once the form is signed."""
@@ -197,7 +206,9 @@ def _reopen(step: Step, *, actor, label: str, reasons: str, done_on: date) -> No
     )
 
 
-def decide_acceptance(step: Step, *, actor, passed: bool, reasons: str = "", done_on: date | None = None) -> Step:
+def decide_acceptance(
+    step: Step, *, actor, passed: bool, reasons: str = "", done_on: date | None = None
+) -> Step:
     """验收结论: passed (all signed, industry member included) → case accepted and the 3-day
     review application step opens; failed → case reopened with the reasons."""
     if step.kind != StepKind.ACCEPTANCE:
@@ -212,7 +223,11 @@ def decide_acceptance(step: Step, *, actor, passed: bool, reasons: str = "", don
         _finish(step, StepOutcome.PASSED, done_on)
         transition(step.case, CaseState.ACCEPTED, actor=actor, reason="验收通过")
         Step.objects.create(
-            case=step.case, kind=StepKind.REVIEW_APPLICATION, round=step.round, starts_on=done_on, created_by=actor
+            case=step.case,
+            kind=StepKind.REVIEW_APPLICATION,
+            round=step.round,
+            starts_on=done_on,
+            created_by=actor,
         )
     return step
 
@@ -223,7 +238,9 @@ def apply_for_review(step: Step, *, actor, applied_on: date | None = None) -> St
         raise DomainError("该环节不是申请复核环节。")
     _require_case_unit_or_office(step.case, actor)
     applied_on = applied_on or timezone.localdate()
-    acceptance = Step.objects.select_related("form").get(case=step.case, round=step.round, kind=StepKind.ACCEPTANCE)
+    acceptance = Step.objects.select_related("form").get(
+        case=step.case, round=step.round, kind=StepKind.ACCEPTANCE
+    )
     if verify_signatures(acceptance.form).any_void:
         raise DomainError("验收意见的签字已失效，须重新签字后才能申请复核。")
     with transaction.atomic():
@@ -253,9 +270,9 @@ def decide_review(step: Step, *, actor, passed: bool, reasons: str = "", done_on
             _reopen(step, actor=actor, label="复核", reasons=reasons, done_on=done_on)
             return step
         form = step.form
-        if case.finding in FINDINGS_NEEDING_REVIEW:
-            if not form.slots.filter(role=SlotRole.FINDING).exists() or not form.opinion_finding.strip():
-                raise DomainError("案件为“不属实”或“部分属实”，须对案件定性进行重点复核并签字。")
+        finding_reviewed = form.slots.filter(role=SlotRole.FINDING).exists() and form.opinion_finding.strip()
+        if case.finding in FINDINGS_NEEDING_REVIEW and not finding_reviewed:
+            raise DomainError("案件为“不属实”或“部分属实”，须对案件定性进行重点复核并签字。")
         _require_signed(form)
         acceptance = Step.objects.get(case=case, round=step.round, kind=StepKind.ACCEPTANCE)
         if not verify_signatures(acceptance.form).all_valid:

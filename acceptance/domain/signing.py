@@ -146,7 +146,9 @@ def verify_signatures(form: OpinionForm, *, now=None) -> FormCheck:
         valid = next((s for s in sigs if not s.void), None)
         if valid is not None and valid.content_sha256 != sha:
             reason = describe_changes(valid.content, content)
-            Signature.objects.filter(pk=valid.pk, void=False).update(void=True, void_reason=reason, voided_at=now)
+            Signature.objects.filter(pk=valid.pk, void=False).update(
+                void=True, void_reason=reason, voided_at=now
+            )
             valid.void, valid.void_reason, valid.voided_at = True, reason, now
             valid = None
         if valid is not None:
