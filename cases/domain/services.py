@@ -61,4 +61,8 @@ def update_case(
         case.save()
         for name, items in (m2m or {}).items():
             getattr(case, name).set(items)
+        # Signatures bound to facts this edit changed are voided now (domain.md §5).
+        from acceptance.domain.signing import void_changed_signatures  # acceptance imports cases
+
+        void_changed_signatures(case)
     return case
