@@ -57,6 +57,27 @@ class Row:
         values = self.value or []
         return [(level.value, level.label, values.count(level.value)) for level in MediaLevel]
 
+    self_value: Any = None
+
+    @property
+    def subject_index(self) -> int | None:
+        if not self.subject:
+            return None
+        return int(self.path.split("[", 1)[1].split("]", 1)[0])
+
+    @property
+    def removable(self) -> bool:
+        """The first item of a second or later subject carries the subject's remove button."""
+        return bool(self.subject_index) and self.path.endswith(".case_leader")
+
+    @property
+    def self_form_value(self) -> str:
+        if self.kind == "bool":
+            return "1" if self.self_value else "0"
+        if self.kind == "media":
+            return ""
+        return "" if self.self_value is None else str(self.self_value)
+
     @property
     def has_prefill(self) -> bool:
         return self.prefilled is not None
@@ -108,6 +129,7 @@ def build_parts(
             error=errors.get(path, "") or errors.get(_parent(path), ""),
         )
         if self_sheet is not None:
+            row.self_value = self_flat.get(path)
             row.self_shown = show(path, self_flat.get(path))
             row.self_changed = path in self_record and self_record[path] != self_flat.get(path)
             row.self_reason = self_sheet.reasons.get(path, "")

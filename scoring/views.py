@@ -1,6 +1,5 @@
 """考核评分 pages: the year's ranking and to-do, sheets (自评/复核), the unit assessment, exports."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -204,6 +203,11 @@ def sheet_detail(request, pk):
             case=sheet.case_id, locality=sheet.locality_id, year=sheet.year, version=SheetVersion.REVIEW
         ).first()
     result = sheet_result(sheet.data)
+    # Side by side: the review beside the self-assessment when there is one, else the record beside the sheet.
+    if sheet.version == SheetVersion.SELF and review is not None:
+        parts = build_parts(review, result=sheet_result(review.data), self_sheet=sheet)
+    else:
+        parts = build_parts(sheet, result=result, self_sheet=self_sheet)
     return render(
         request,
         "scoring/sheet_detail.html",
@@ -211,7 +215,8 @@ def sheet_detail(request, pk):
             "sheet": sheet,
             "self_sheet": self_sheet,
             "review": review,
-            "parts": build_parts(sheet, result=result, self_sheet=self_sheet),
+            "side_by_side": self_sheet is not None or review is not None,
+            "parts": parts,
             "result": result,
             "breakdown": [(i, fmt2(i.contribution), fmt2(i.max_points)) for i in result.breakdown],
             "total": fmt2(result.total),
