@@ -77,7 +77,9 @@ class Report(models.Model):
         verbose_name_plural = "调度报告"
         ordering = ["-period_start", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "period_start"], name="%(app_label)s_%(class)s_one_per_period"),
+            models.UniqueConstraint(
+                fields=["kind", "period_start"], name="%(app_label)s_%(class)s_one_per_period"
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="%(app_label)s_%(class)s_period_ordered",
@@ -123,7 +125,9 @@ class EarlyWarning(ItemLinked):
     deadline = models.DateField("所涉时限")
     raised_on = models.DateField("预警日期")
     reason = models.CharField("预警原因", max_length=300)
-    state = models.CharField("处理状态", max_length=20, choices=WarningState.choices, default=WarningState.OPEN)
+    state = models.CharField(
+        "处理状态", max_length=20, choices=WarningState.choices, default=WarningState.OPEN
+    )
     resolved_on = models.DateField("解除日期", null=True, blank=True)
     history = HistoricalRecords()
 
@@ -169,7 +173,12 @@ class SupervisionLetter(ItemLinked):
     """督办函: a numbered letter from the office asking the unit to act and reply by a deadline."""
 
     warning = models.ForeignKey(
-        EarlyWarning, verbose_name="所依据的预警", null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+        EarlyWarning,
+        verbose_name="所依据的预警",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="letters",
     )
     year = models.PositiveSmallIntegerField("年度")
     serial = models.PositiveIntegerField("序号")

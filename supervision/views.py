@@ -1,8 +1,381 @@
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.domain.errors import DomainError
+from cases.domain.queries import cases_visible_to
+from cases.enums import CaseState
+from org.permissions import access_of, can_change_units
+from qianshan.common.excel import xlsx_response
+from qianshan.common.pdf import pdf_response
+from rectification.domain.queries import tasks_visible_to
+
+from . import charts
+from .domain import escalation
+from .domain.dashboard import dashboard_data
+from .domain.queries import (
+    escalation_history,
+    letters_visible_to,
+    reports_visible_to,
+    warnings_visible_to,
+)
+from .domain.reports import send_report
+from .enums import ReportKind
+from .exporters import report_sheets
+from .forms import (
+    DashboardFilterForm,
+    LetterForm,
+    ReferralForm,
+    ReplyForm,
+    ReportFilterForm,
+    TalkForm,
+    WarningFilterForm,
+)
+
+STATE_COLOURS = {
+    "received": "#8fb8de",
+    "investigating": "#1f6fb2",
+    "rectifying": "#e0a800",
+    "reopened": "#c0392b",
+    "completed": "#5fb878",
+    "accepted": "#2e8b57",
+    "reviewed": "#1e7145",
+    "publicized": "#16a2b8",
+    "closed": "#7f8c8d",
+    "filed": "#4a5561",
+}
+
+
+def _office_only(request):
+    if not access_of(request.user).writes_all:
+        raise Http404
+
+
+# --- dashboard ---------------------------------------------------------------------------------
 
 
 @login_required
 def index(request):
-    """调度与报告: placeholder until supervision is built (issue 7)."""
-    return render(request, "placeholder.html", {"title": "调度督办"})
+    """调度督办 dashboard: totals, rates and charts; every figure links to the list behind it."""
+    form = DashboardFilterForm(request.GET or None)
+    inspection = unit = None
+    if form.is_valid():
+        inspection, unit = form.cleaned_data["inspection"], form.cleaned_data["unit"]
+    today = timezone.localdate()
+    data = dashboard_data(request.user, today=today, inspection=inspection, unit=unit)
+    base = {k: v.pk for k, v in (("inspection", inspection), ("unit", unit)) if v is not None}
+
+    def case_url(**extra):
+        return reverse("cases:list") + "?" + urlencode(base | extra)
+
+    def task_url(**extra):
+        return reverse("rectification:list") + "?" + urlencode(base | extra)
+
+    c, t = data["cases"], data["tasks"]
+    unit_rows = []
+    for (unit_id, unit_name), counts in c["by_unit_state"][:12]:
+        segs = [
+            charts.Bar(
+                s.label,
+                counts[s.value],
+                reverse("cases:list") + "?" + urlencode(base | {"unit": unit_id, "state": s.value})
+                if unit_id
+                else "",
+                STATE_COLOURS[s.value],
+            )
+            for s in CaseState
+        ]
+        unit_rows.append((unit_name, segs))
+    chart = {
+        "unit_state": charts.stacked_hbar_chart(unit_rows, label_width=150),
+        "pollution": charts.hbar_chart(
+            [
+                charts.Bar(p.name, n, case_url(pollution_type=p.pk), charts.PALETTE[i % len(charts.PALETTE)])
+                for i, (p, n) in enumerate(c["pollution"])
+            ]
+        ),
+        "new_closed": charts.column_chart(
+            data["weeks"],
+            [
+                charts.Series("新交办", data["new_per_week"], "#1f6fb2", [case_url()] * len(data["weeks"])),
+                charts.Series(
+                    "销号",
+                    data["closed_per_week"],
+                    "#2e8b57",
+                    [case_url(state="closed")] * len(data["weeks"]),
+                ),
+            ],
+        ),
+        "overdue_trend": charts.column_chart(
+            data["weeks"],
+            [
+                charts.Series(
+                    "逾期案件",
+                    data["overdue_trend"],
+                    "#c0392b",
+                    [case_url(overdue="true")] * len(data["weeks"]),
+                )
+            ],
+            line=True,
+        ),
+        "grades": charts.hbar_chart(
+            [
+                charts.Bar(label, n, task_url(), colour)
+                for (label, n), colour in zip(
+                    t["grades"], ["#2e8b57", "#1f6fb2", "#e0a800", "#c0392b", "#9aa5b1"], strict=True
+                )
+            ],
+            label_width=70,
+        ),
+    }
+    state_legend = [
+        (s, STATE_COLOURS[s.value], case_url(state=s.value), c["by_state"][s.value]) for s in CaseState
+    ]
+    return render(
+        request,
+        "supervision/index.html",
+        {
+            "form": form,
+            "data": data,
+            "chart": chart,
+            "state_legend": state_legend,
+            "today": today,
+            "links": {
+                "cases": case_url(),
+                "cases_overdue": case_url(overdue="true"),
+                "cases_closed": case_url(state="closed"),
+                "cases_key": case_url(is_key="true"),
+                "tasks": task_url(),
+                "tasks_overdue": task_url(overdue="true"),
+                "tasks_in_progress": task_url(status="in_progress"),
+                "warnings": reverse("supervision:warnings"),
+                "letters": reverse("supervision:warnings") + "?state=escalated",
+            },
+            "access": access_of(request.user),
+        },
+    )
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    form = ReportFilterForm(request.GET or None)
+    reports = reports_visible_to(request.user).defer("data")
+    if form.is_valid() and form.cleaned_data["kind"]:
+        reports = reports.filter(kind=form.cleaned_data["kind"])
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    return render(request, "supervision/report_list.html", {"form": form, "page": page})
+
+
+def _visible_report(request, pk):
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    access = access_of(request.user)
+    if report.kind == ReportKind.DAILY and not access.reads_all:
+        # A unit user sees only their own units' sections of the dispatch.
+        report.data = report.data | {
+            "units": [s for s in report.data["units"] if s["unit_id"] in access.unit_ids]
+        }
+    return report
+
+
+@login_required
+def report_detail(request, pk):
+    report = _visible_report(request, pk)
+    return render(
+        request, "supervision/report_detail.html", {"report": report, "access": access_of(request.user)}
+    )
+
+
+@login_required
+def report_xlsx(request, pk):
+    report = _visible_report(request, pk)
+    return xlsx_response(
+        f"{report.get_kind_display()}_{report.period_start.isoformat()}.xlsx", report_sheets(report)
+    )
+
+
+@login_required
+def report_pdf(request, pk):
+    report = _visible_report(request, pk)
+    return pdf_response(
+        f"{report.get_kind_display()}_{report.period_start.isoformat()}.pdf",
+        "pdf/supervision_report.html",
+        {"report": report, "data": report.data},
+    )
+
+
+@require_POST
+@login_required
+def report_resend(request, pk):
+    _office_only(request)
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    sent = send_report(report, resend=True)
+    messages.success(request, f"已重新发送，共通知 {sent} 人。")
+    return redirect("supervision:report_detail", pk=report.pk)
+
+
+# --- warnings and escalation -------------------------------------------------------------------
+
+
+@login_required
+def warning_list(request):
+    form = WarningFilterForm(request.GET or None)
+    warnings = warnings_visible_to(request.user).select_related("task", "case", "unit")
+    if form.is_valid():
+        for key in ("level", "state"):
+            if form.cleaned_data[key]:
+                warnings = warnings.filter(**{key: form.cleaned_data[key]})
+    page = Paginator(warnings, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "supervision/warning_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "access": access_of(request.user)},
+    )
+
+
+def _item_from_request(request, source):
+    """The task or case named by ?task= / ?case= (or a warning / letter), within the user's scope."""
+    if source.get("warning"):
+        warning = get_object_or_404(warnings_visible_to(request.user), pk=source["warning"])
+        return {"warning": warning}, warning.task or warning.case
+    if source.get("letter"):
+        letter = get_object_or_404(letters_visible_to(request.user), pk=source["letter"])
+        return {"letter": letter}, letter.item
+    if source.get("task"):
+        task = get_object_or_404(tasks_visible_to(request.user), pk=source["task"])
+        return {"task": task}, task
+    if source.get("case"):
+        case = get_object_or_404(cases_visible_to(request.user), pk=source["case"])
+        return {"case": case}, case
+    raise Http404
+
+
+def _escalation_form(request, form_class, initial, do, template_title, success):
+    _office_only(request)
+    target, item = _item_from_request(request, request.GET)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = do(actor=request.user, **target, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, success(record))
+            return redirect(_item_page(record))
+    return render(
+        request,
+        "supervision/escalation_form.html",
+        {"form": form, "item": item, "title": template_title, "target": target},
+    )
+
+
+def _item_page(record):
+    if record.task_id:
+        return reverse("supervision:item", args=["task", record.task_id])
+    return reverse("supervision:item", args=["case", record.case_id])
+
+
+@login_required
+def letter_new(request):
+    today = timezone.localdate()
+    return _escalation_form(
+        request,
+        LetterForm,
+        {"reply_deadline": today + timedelta(days=settings.LETTER_REPLY_DAYS)},
+        escalation.issue_letter,
+        "下发督办函",
+        lambda letter: f"督办函 {letter.number} 已下发。",
+    )
+
+
+@login_required
+def talk_new(request):
+    return _escalation_form(
+        request,
+        TalkForm,
+        {"held_on": timezone.localdate()},
+        escalation.record_talk,
+        "记录约谈",
+        lambda talk: "约谈已记录。",
+    )
+
+
+@login_required
+def referral_new(request):
+    return _escalation_form(
+        request,
+        ReferralForm,
+        {"referred_on": timezone.localdate()},
+        escalation.refer_clue,
+        "移送问题线索",
+        lambda ref: f"问题线索已移送{ref.recipient}。",
+    )
+
+
+@login_required
+def letter_detail(request, pk):
+    letter = get_object_or_404(
+        letters_visible_to(request.user).select_related("task", "case", "unit", "issued_by"), pk=pk
+    )
+    item = letter.item
+    can_reply = letter.state == "issued" and can_change_units(request.user, item.unit_ids)
+    form = ReplyForm(request.POST or None) if can_reply else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            escalation.reply_letter(letter, actor=request.user, reply=form.cleaned_data["reply"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "回复已提交，督办函办结。")
+            return redirect("supervision:letter_detail", pk=letter.pk)
+    return render(
+        request,
+        "supervision/letter_detail.html",
+        {"letter": letter, "item": item, "form": form, "item_page": _item_page(letter)},
+    )
+
+
+@login_required
+def letter_pdf(request, pk):
+    letter = get_object_or_404(letters_visible_to(request.user).select_related("task", "case", "unit"), pk=pk)
+    return pdf_response(f"{letter.number}.pdf", "pdf/supervision_letter.html", {"letter": letter})
+
+
+@login_required
+def item_escalation(request, kind, pk):
+    """督办记录 of one task or case: its warnings, letters, talks and referrals in order."""
+    if kind not in ("task", "case"):
+        raise Http404
+    if kind == "task":
+        item = get_object_or_404(tasks_visible_to(request.user), pk=pk)
+        events = escalation_history(task=item)
+        detail = reverse("rectification:detail", args=[pk])
+    else:
+        item = get_object_or_404(cases_visible_to(request.user), pk=pk)
+        events = escalation_history(case=item)
+        detail = reverse("cases:detail", args=[pk])
+    return render(
+        request,
+        "supervision/item.html",
+        {
+            "item": item,
+            "kind": kind,
+            "events": events,
+            "detail": detail,
+            "query": urlencode({kind: pk}),
+            "access": access_of(request.user),
+        },
+    )

@@ -1,0 +1,163 @@
+"""The coordination office's dashboard: totals, rates and chart series from the user's scope.
+
+Loads in a fixed number of queries whatever the number of tasks and cases (asserted in tests).
+"""
+
+from collections import Counter
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, Min, OuterRef, Q
+
+from cases.domain.queries import cases_visible_to
+from cases.enums import FINISHED_STATES, CaseState
+from cases.models import CaseTransition, PetitionCase, PollutionType
+from rectification.enums import ScheduleStatus, TaskGrade
+from rectification.grading import TaskFacts, grade_task
+from rectification.models import AnnualTarget
+
+from ..enums import LetterState, WarningLevel, WarningState
+from .queries import (
+    letters_visible_to,
+    measure_facts,
+    status_from_facts,
+    tasks_visible_to,
+    warnings_visible_to,
+)
+
+WEEKS = 12
+
+
+def _by_unit(qs, unit):
+    through = qs.model.cooperating_units.through
+    fk = "petitioncase_id" if qs.model is PetitionCase else "rectificationtask_id"
+    coop = through.objects.filter(**{fk: OuterRef("pk"), "unit_id": unit.pk})
+    return qs.filter(Q(lead_unit=unit) | Q(Exists(coop)))
+
+
+def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
+    cases = cases_visible_to(user)
+    tasks_qs = tasks_visible_to(user)
+    if inspection is not None:
+        cases, tasks_qs = cases.filter(inspection=inspection), tasks_qs.filter(inspection=inspection)
+    if unit is not None:
+        cases, tasks_qs = _by_unit(cases, unit), _by_unit(tasks_qs, unit)
+
+    rows = list(
+        cases.values_list(
+            "pk", "state", "deadline", "lead_unit_id", "lead_unit__name", "transferred_on", "closed_on"
+        )
+    )
+    finished_at = dict(
+        CaseTransition.objects.filter(case__in=cases.values("pk"), to_state__in=sorted(FINISHED_STATES))
+        .order_by()
+        .values_list("case_id")
+        .annotate(first=Min("at"))
+    )
+    pollution = list(
+        PollutionType.objects.annotate(
+            n=Count("petitioncase", filter=Q(petitioncase__in=cases.values("pk")))
+        ).filter(n__gt=0)
+    )
+    case_total = len(rows)
+    case_done = sum(1 for r in rows if r[1] in FINISHED_STATES)
+    case_overdue = sum(1 for r in rows if r[1] not in FINISHED_STATES and r[2] and r[2] < today)
+    by_unit_state: dict[tuple, Counter] = {}
+    for _, state, _, unit_id, unit_name, _, _ in rows:
+        by_unit_state.setdefault((unit_id, unit_name or "未定单位"), Counter())[state] += 1
+
+    tasks = list(
+        tasks_qs.select_related("lead_unit").only("pk", "number", "status", "deadline", "lead_unit__name")
+    )
+    facts = measure_facts(tasks)
+    statuses = {t.pk: status_from_facts(t, facts.get(t.pk, []), today) for t in tasks}
+    status_counts = Counter(statuses.values())
+    reached = dict(
+        AnnualTarget.objects.filter(task__in=[t.pk for t in tasks], year=today.year).values_list(
+            "task_id", "reached"
+        )
+    )
+    grades = Counter()
+    for task in tasks:
+        try:
+            grade = grade_task(
+                TaskFacts(
+                    task=task.number,
+                    year=today.year,
+                    as_of=today,
+                    target_reached=reached.get(task.pk) is not False,
+                    measures=tuple(facts.get(task.pk, [])),
+                )
+            ).grade
+        except ValueError:
+            grade = "none"
+        grades[grade] += 1
+    task_total = len(tasks)
+
+    open_warnings = Counter(
+        dict(
+            warnings_visible_to(user)
+            .filter(state__in=[WarningState.OPEN, WarningState.ESCALATED])
+            .order_by()
+            .values_list("level")
+            .annotate(n=Count("pk"))
+        )
+    )
+    letters_open = letters_visible_to(user).filter(state=LetterState.ISSUED).count()
+
+    week0 = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
+    weeks = [week0 + timedelta(weeks=i) for i in range(WEEKS)]
+    new_per_week, closed_per_week, overdue_trend = [0] * WEEKS, [0] * WEEKS, []
+    for _, _, _, _, _, transferred_on, closed_on in rows:
+        for i, start in enumerate(weeks):
+            if transferred_on and start <= transferred_on < start + timedelta(days=7):
+                new_per_week[i] += 1
+            if closed_on and start <= closed_on < start + timedelta(days=7):
+                closed_per_week[i] += 1
+    for start in weeks:
+        at = min(start + timedelta(days=7), today)
+        overdue_trend.append(
+            sum(
+                1
+                for pk, state, deadline, *_ in rows
+                if deadline
+                and deadline < at
+                and not (state in FINISHED_STATES and finished_at.get(pk) and finished_at[pk].date() < at)
+            )
+        )
+
+    return {
+        "cases": {
+            "total": case_total,
+            "done": case_done,
+            "overdue": case_overdue,
+            "key": None,
+            "completion_rate": _rate(case_done, case_total),
+            "on_time_rate": _rate(case_total - case_overdue, case_total),
+            "by_state": Counter(r[1] for r in rows),
+            "by_unit_state": sorted(by_unit_state.items(), key=lambda kv: -sum(kv[1].values())),
+            "pollution": [(p, p.n) for p in sorted(pollution, key=lambda p: -p.n)],
+        },
+        "tasks": {
+            "total": task_total,
+            "complete": status_counts[ScheduleStatus.COMPLETE],
+            "on_schedule": status_counts[ScheduleStatus.ON_SCHEDULE],
+            "behind": status_counts[ScheduleStatus.BEHIND],
+            "overdue": status_counts[ScheduleStatus.OVERDUE],
+            "completion_rate": _rate(status_counts[ScheduleStatus.COMPLETE], task_total),
+            "on_time_rate": _rate(
+                status_counts[ScheduleStatus.COMPLETE] + status_counts[ScheduleStatus.ON_SCHEDULE], task_total
+            ),
+            "grades": [(g.label, grades[g.value]) for g in TaskGrade] + [("未评定", grades["none"])],
+        },
+        "warnings": [(lv, open_warnings[lv.value]) for lv in WarningLevel],
+        "letters_open": letters_open,
+        "weeks": [w.strftime("%m-%d") for w in weeks],
+        "new_per_week": new_per_week,
+        "closed_per_week": closed_per_week,
+        "overdue_trend": overdue_trend,
+        "states": list(CaseState),
+    }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None

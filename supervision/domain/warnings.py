@@ -1,0 +1,159 @@
+"""预警 sweep: blue / yellow / red warnings from deadlines and schedule status (domain.md §7).
+
+Thresholds (days) come from settings so the office can change them:
+- blue   — the deadline is WARNING_BLUE_DAYS_BEFORE days away or less and the item is not done;
+- yellow — the deadline has come (today is the deadline day or later), or a task is behind schedule;
+- red    — the item is WARNING_RED_DAYS_OVERDUE days or more past its deadline.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+
+from cases.enums import FINISHED_STATES
+from cases.models import PetitionCase
+from notifications.domain.services import notify
+from notifications.enums import NotificationKind
+from rectification.domain.queries import open_task_q
+from rectification.enums import ScheduleStatus
+from rectification.models import RectificationTask
+
+from ..enums import WarningLevel, WarningState
+from ..models import EarlyWarning
+from .queries import office_users, task_statuses, unit_heads
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: WarningLevel
+    reason: str
+
+
+def warning_for(deadline: date, today: date, *, behind: bool = False) -> Verdict | None:
+    """The warning an unfinished item with ``deadline`` deserves on ``today`` (None: no warning)."""
+    blue_days = settings.WARNING_BLUE_DAYS_BEFORE
+    red_days = settings.WARNING_RED_DAYS_OVERDUE
+    days_left = (deadline - today).days
+    if days_left <= -red_days:
+        return Verdict(WarningLevel.RED, f"已超过整改时限{-days_left}天仍未完成")
+    if days_left < 0:
+        return Verdict(WarningLevel.YELLOW, f"已超过整改时限{-days_left}天仍未完成")
+    if days_left == 0:
+        return Verdict(WarningLevel.YELLOW, "今日到达整改时限，尚未完成")
+    if days_left <= blue_days:
+        return Verdict(WarningLevel.BLUE, f"距整改时限还有{days_left}天，尚未完成")
+    if behind:
+        return Verdict(WarningLevel.YELLOW, "时间节点未按期完成，滞后序时进度")
+    return None
+
+
+def sweep_warnings(*, today: date, actor=None) -> list[EarlyWarning]:
+    """Raise the warnings due on ``today`` and resolve those whose item is done or re-dated.
+
+    Idempotent: one warning per item, level and deadline (a unique constraint), so a second
+    sweep the same day creates nothing and notifies nobody. Each new warning notifies the unit
+    heads of the item's lead unit and the office (after commit).
+    """
+    wanted = []  # (kind, item, unit_id, deadline, verdict)
+    cases = PetitionCase.objects.exclude(state__in=sorted(FINISHED_STATES)).filter(deadline__isnull=False)
+    for case in cases.only("pk", "receipt_no", "deadline", "lead_unit_id", "state"):
+        verdict = warning_for(case.deadline, today)
+        if verdict:
+            wanted.append(("case", case, case.lead_unit_id, case.deadline, verdict))
+    tasks = list(
+        RectificationTask.objects.filter(open_task_q()).only(
+            "pk", "number", "deadline", "lead_unit_id", "status"
+        )
+    )
+    statuses = task_statuses(tasks, today)
+    for task in tasks:
+        status = statuses[task.pk]
+        if status == ScheduleStatus.COMPLETE:
+            continue
+        verdict = warning_for(task.deadline, today, behind=status == ScheduleStatus.BEHIND)
+        if verdict:
+            wanted.append(("task", task, task.lead_unit_id, task.deadline, verdict))
+
+    existing = {
+        (("task", w.task_id) if w.task_id else ("case", w.case_id), w.level, w.deadline)
+        for w in EarlyWarning.objects.only("task_id", "case_id", "level", "deadline")
+    }
+    created = []
+    for kind, item, unit_id, deadline, verdict in wanted:
+        if ((kind, item.pk), verdict.level, deadline) in existing:
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    EarlyWarning.objects.create(
+                        **{kind: item},
+                        unit_id=unit_id,
+                        level=verdict.level,
+                        deadline=deadline,
+                        raised_on=today,
+                        reason=verdict.reason,
+                    )
+                )
+        except IntegrityError:
+            continue  # another sweep raised it first
+    _resolve_stale(today)
+    _notify_raised(created)
+    log.info("sweep_warnings %s: %d raised", today, len(created))
+    return created
+
+
+def _resolve_stale(today: date) -> int:
+    """Open warnings whose item is finished, or whose deadline was moved, are resolved."""
+    open_warnings = EarlyWarning.objects.filter(state__in=[WarningState.OPEN, WarningState.ESCALATED])
+    done_cases = open_warnings.filter(case__state__in=sorted(FINISHED_STATES))
+    done_tasks = open_warnings.filter(task__isnull=False).exclude(
+        task__in=RectificationTask.objects.filter(open_task_q())
+    )
+    moved = open_warnings.exclude(case__isnull=True).exclude(
+        case__deadline=F("deadline")
+    ) | open_warnings.exclude(task__isnull=True).exclude(task__deadline=F("deadline"))
+    ids = set(done_cases.values_list("pk", flat=True)) | set(done_tasks.values_list("pk", flat=True))
+    ids |= set(moved.values_list("pk", flat=True))
+    return EarlyWarning.objects.filter(pk__in=ids).update(state=WarningState.RESOLVED, resolved_on=today)
+
+
+def _notify_raised(warnings: list[EarlyWarning]) -> None:
+    if not warnings:
+        return
+    heads = unit_heads({w.unit_id for w in warnings if w.unit_id})
+    office = office_users()
+    for w in warnings:
+        item = w.task or w.case
+        label = f"整改任务 {item.number}" if w.task_id else f"信访案件 {item.receipt_no}"
+        link = (
+            reverse("rectification:detail", args=[w.task_id])
+            if w.task_id
+            else reverse("cases:detail", args=[w.case_id])
+        )
+        body = f"{label}：{w.reason}（整改时限 {w.deadline.isoformat()}）。"
+        title = f"{w.get_level_display()}：{label}"
+        notify(
+            heads.get(w.unit_id, []),
+            kind=NotificationKind.WARNING,
+            title=title,
+            body=body,
+            link=link,
+            reason="您是该事项牵头责任单位的负责人",
+            dedupe_key=f"warning:{w.pk}",
+        )
+        notify(
+            office,
+            kind=NotificationKind.WARNING,
+            title=title,
+            body=body,
+            link=link,
+            reason="您是协调组办公室成员，负责督办预警事项",
+            dedupe_key=f"warning:{w.pk}",
+        )

@@ -1,0 +1,117 @@
+"""Report → .xlsx sheets (Chinese headers), written by qianshan.common.excel."""
+
+from datetime import date
+
+from rectification.enums import ScheduleStatus
+
+from .enums import ReportKind
+from .models import Report
+
+TASK_STATUSES = [
+    ScheduleStatus.COMPLETE,
+    ScheduleStatus.ON_SCHEDULE,
+    ScheduleStatus.BEHIND,
+    ScheduleStatus.OVERDUE,
+]
+DISPATCH_SECTIONS = [
+    ("changed", "昨日变化"),
+    ("due_soon", "即将到期"),
+    ("overdue", "逾期"),
+    ("no_progress", "无进展"),
+]
+
+
+def _d(value: str):
+    return date.fromisoformat(value) if value else ""
+
+
+def report_sheets(report: Report):
+    data = report.data
+    if report.kind == ReportKind.DAILY:
+        summary = [(s["unit"], *(s["counts"][k] for k, _ in DISPATCH_SECTIONS)) for s in data["units"]]
+        yield "汇总", ["责任单位", *(f"{label}（项）" for _, label in DISPATCH_SECTIONS)], summary
+        for key, label in DISPATCH_SECTIONS:
+            rows = [
+                (
+                    s["unit"],
+                    r["label"],
+                    r["text"],
+                    _d(r["deadline"]),
+                    r["situation"],
+                )
+                for s in data["units"]
+                for r in s[key]
+            ]
+            yield label, ["责任单位", "事项", "内容", "整改时限", "情况"], rows
+        return
+    t = data["tasks"]
+    yield (
+        "整改任务",
+        ["督察", *(s.label for s in TASK_STATUSES), "合计"],
+        [
+            *(
+                (r["inspection"], *(r[s.value] for s in TASK_STATUSES), r["total"])
+                for r in t["by_inspection"]
+            ),
+            ("合计", *(t["totals"][s.value] for s in TASK_STATUSES), t["totals"]["total"]),
+        ],
+    )
+    yield (
+        "滞后及逾期任务",
+        ["任务编号", "督察", "反馈问题", "牵头单位", "整改时限", "序时进度"],
+        [
+            (r["number"], r["inspection"], r["problem"], r["unit"], _d(r["deadline"]), r["status_label"])
+            for r in t["slow"]
+        ],
+    )
+    c = data["cases"]
+    yield (
+        "信访案件",
+        ["督察", *(s["label"] for s in c["states"]), "合计"],
+        [
+            (r["inspection"], *(r["states"][s["value"]] for s in c["states"]), r["total"])
+            for r in c["by_inspection"]
+        ],
+    )
+    yield "办结状态", ["办结状态", "件数"], [(r["label"], r["count"]) for r in c["completion"]]
+    yield (
+        "本期销号",
+        ["受理编号", "督察", "责任单位", "整改时限", "当前环节"],
+        [
+            (r["receipt_no"], r["inspection"], r["unit"], _d(r["deadline"]), r["state_label"])
+            for r in c["closed"]
+        ],
+    )
+    yield (
+        "重点案件",
+        ["受理编号", "督察", "责任单位", "整改时限", "当前环节", "是否逾期"],
+        [
+            (r["receipt_no"], r["inspection"], r["unit"], _d(r["deadline"]), r["state_label"], r["overdue"])
+            for r in c["key"]
+        ],
+    )
+    yield (
+        "反弹问题",
+        ["受理编号", "重新整改日期", "原因"],
+        [(r["receipt_no"], _d(r["at"]), r["reason"]) for r in c["rebounds"]],
+    )
+    yield "查处问责", ["项目", "合计"], [(r["label"], r["value"]) for r in data["enforcement"]]
+    e = data["escalation"]
+    yield (
+        "预警与督办",
+        ["项目", "数量"],
+        [
+            *((r["label"], r["count"]) for r in e["warnings"]),
+            ("督办函（件）", len(e["letters"])),
+            ("约谈（次）", e["talks"]),
+            ("移送问题线索（件）", e["referrals"]),
+        ],
+    )
+    yield (
+        "督办函",
+        ["文号", "督办事项", "责任单位", "发函日期", "回复时限", "状态"],
+        [
+            (r["number"], r["item"], r["unit"], _d(r["issued_on"]), _d(r["reply_deadline"]), r["state_label"])
+            for r in e["letters"]
+        ],
+    )

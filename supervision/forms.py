@@ -1,0 +1,59 @@
+from django import forms
+
+from org.models import Inspection, Unit
+
+from .enums import ReportKind, WarningLevel, WarningState
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DashboardFilterForm(forms.Form):
+    inspection = forms.ModelChoiceField(
+        label="督察", queryset=Inspection.objects.all(), required=False, empty_label="全部督察"
+    )
+    unit = forms.ModelChoiceField(
+        label="责任单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位"
+    )
+
+
+class ReportFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=[("", "全部类型"), *ReportKind.choices], required=False)
+
+
+class WarningFilterForm(forms.Form):
+    level = forms.ChoiceField(
+        label="预警等级", choices=[("", "全部等级"), *WarningLevel.choices], required=False
+    )
+    state = forms.ChoiceField(
+        label="处理状态", choices=[("", "全部状态"), *WarningState.choices], required=False
+    )
+
+
+class LetterForm(forms.Form):
+    reply_deadline = forms.DateField(label="回复时限", widget=DATE)
+    requirements = forms.CharField(
+        label="督办要求",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        initial="请你单位高度重视，认真分析滞后原因，制定切实可行的整改措施，加快推进整改工作，"
+        "并于回复时限前将整改进展情况书面报送协调组办公室。",
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label="回复内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class TalkForm(forms.Form):
+    held_on = forms.DateField(label="约谈日期", widget=DATE)
+    is_public = forms.BooleanField(
+        label="公开约谈", required=False, help_text="对完成有风险的问题公开约谈责任单位负责人"
+    )
+    interviewees = forms.CharField(label="被约谈人", max_length=200)
+    interviewers = forms.CharField(label="约谈人", max_length=200)
+    summary = forms.CharField(label="约谈内容及要求", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReferralForm(forms.Form):
+    referred_on = forms.DateField(label="移送日期", widget=DATE)
+    recipient = forms.CharField(label="移送机关", max_length=100, initial="千山风景区纪工委")
+    facts = forms.CharField(label="问题线索", widget=forms.Textarea(attrs={"rows": 6}))
