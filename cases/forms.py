@@ -1,6 +1,12 @@
+import re
+from datetime import datetime
+
 from django import forms
 
+from org.models import Inspection
+
 from .domain.services import check_fixed_three
+from .enums import AttachmentKind, PhotoStage, RecheckResult
 from .models import PetitionCase
 
 
@@ -63,3 +69,125 @@ class TransitionForm(forms.Form):
     to_state = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandlingForm(forms.ModelForm):
+    """调查与办理: what the handling units record as the case goes (finding, handling, counters…)."""
+
+    related_receipts = forms.CharField(
+        label="重复关联件编号", required=False, help_text="多个受理编号用顿号、逗号或空格分隔"
+    )
+    loaded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PetitionCase
+        fields = [
+            "finding",
+            "investigation",
+            "plan",
+            "handling",
+            "accountability",
+            "completion_status",
+            "acceptance_category",
+            "points_investigated",
+            "points_resolved",
+            "violations_penalised",
+            "accountability_done",
+            "complainant_accepted",
+            "completion_evidence",
+            "ordered_rectify",
+            "penalty_cases",
+            "fine_amount",
+            "criminal_investigations",
+            "administrative_detentions",
+            "criminal_detentions",
+            "interviews",
+            "persons_held_accountable",
+            "channel",
+            "is_repeat",
+            "merge_no",
+            "complainant_contact",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("investigation", "plan", "handling", "accountability", "completion_evidence")
+        }
+
+    def __init__(self, *args, visible_cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible_cases = visible_cases
+        if not self.is_bound:
+            self.initial["loaded_at"] = self.instance.updated_at
+            self.initial["related_receipts"] = "、".join(c.receipt_no for c in self.instance.related_cases.all())
+
+    def clean_related_receipts(self):
+        numbers = [n for n in re.split(r"[、，,\s]+", self.cleaned_data["related_receipts"]) if n]
+        found = list(self.visible_cases.filter(receipt_no__in=numbers)) if numbers else []
+        missing = sorted(set(numbers) - {c.receipt_no for c in found})
+        if missing:
+            raise forms.ValidationError("找不到受理编号：" + "、".join(missing))
+        return found
+
+    def split(self) -> tuple[dict, list, object]:
+        data = dict(self.cleaned_data)
+        related = data.pop("related_receipts")
+        loaded_at = data.pop("loaded_at")
+        return data, related, loaded_at
+
+
+class UploadFieldsMixin(forms.Form):
+    photo_stage = forms.ChoiceField(label="整改前后", choices=PhotoStage.choices, initial=PhotoStage.NONE)
+    pair_label = forms.CharField(label="对比点位", max_length=50, required=False)
+
+
+class ProgressForm(UploadFieldsMixin):
+    happened_on = forms.DateField(label="进展日期", widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
+    files = forms.FileField(
+        label="照片/材料",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"multiple": False}),
+    )
+    kind = forms.ChoiceField(label="材料类型", choices=AttachmentKind.choices, initial=AttachmentKind.PHOTO)
+    field_order = ["happened_on", "text", "files", "kind", "photo_stage", "pair_label"]
+
+
+class AttachmentForm(UploadFieldsMixin):
+    file = forms.FileField(label="文件")
+    kind = forms.ChoiceField(label="材料类型", choices=AttachmentKind.choices)
+    title = forms.CharField(label="说明", max_length=200, required=False)
+    field_order = ["file", "kind", "title", "photo_stage", "pair_label"]
+
+
+class ImportForm(forms.Form):
+    inspection = forms.ModelChoiceField(label="督察", queryset=Inspection.objects.all())
+    batch = forms.IntegerField(label="交办批次", required=False, min_value=1, help_text="表中没有批次列、标题中也没有“第N批”时填写")
+    file = forms.FileField(label="交办单（.xlsx）")
+
+
+class DrawForm(forms.Form):
+    month = forms.CharField(label="月份", help_text="如 2021-08")
+    seed = forms.IntegerField(label="随机种子", required=False, min_value=0)
+
+    def clean_month(self):
+        try:
+            return datetime.strptime(self.cleaned_data["month"].strip(), "%Y-%m").date()
+        except ValueError as exc:
+            raise forms.ValidationError("月份格式应为 YYYY-MM，如 2021-08。") from exc
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label="回访日期", widget=forms.DateInput(attrs={"type": "date"}))
+    visitor = forms.CharField(label="回访人", max_length=50)
+    result = forms.ChoiceField(
+        label="回访结果", choices=[(RecheckResult.HOLDS, "整改成效巩固"), (RecheckResult.REBOUNDED, "反弹")]
+    )
+    notes = forms.CharField(label="回访情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label="回访照片", required=False)
+
+
+class DispositionForm(forms.Form):
+    disposition = forms.CharField(label="处置措施", widget=forms.Textarea(attrs={"rows": 3}))
+    resolved_on = forms.DateField(
+        label="处置完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,20 +1,30 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from org.permissions import access_of, can_change_units
+from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
 
 from .domain import transitions
+from .domain.archive import archive_catalogue, photo_pairs, points_summary
 from .domain.errors import DomainError
+from .domain.evidence import Upload, add_attachments, add_progress, link_repeat_cases
 from .domain.queries import annotate_overdue, cases_visible_to, for_list
 from .domain.services import update_case
-from .enums import CaseState
+from .enums import AttachmentKind, CaseState, PhotoStage
+from .exporters import ledger_sheet
 from .filters import CaseFilter
-from .forms import CaseForm, TransitionForm
+from .forms import AttachmentForm, CaseForm, HandlingForm, ProgressForm, TransitionForm
+from .models import Attachment, PetitionCase, ProgressEntry
 
 PAGE_SIZE = 50
 
@@ -38,6 +48,8 @@ def case_list(request):
             "state_counts": state_counts,
             "total": sum(counts.values()),
             "query": query.urlencode(),
+            "is_office": access_of(request.user).writes_all,
+            "reads_all": access_of(request.user).reads_all,
         },
     )
 
@@ -48,9 +60,27 @@ def _visible_case(request, pk):
 
 
 @login_required
-def case_detail(request, pk):
+def case_detail(request, pk, *, progress_form=None, attachment_form=None, status=200):
     case = _visible_case(request, pk)
+    case = (
+        PetitionCase.objects.filter(pk=case.pk)
+        .select_related("inspection", "lead_unit", "locality")
+        .prefetch_related(
+            "pollution_types",
+            "cooperating_units",
+            "related_cases",
+            "points",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by", "unit")),
+            Prefetch("progress_entries", queryset=ProgressEntry.objects.select_related("actor")),
+        )
+        .get()
+    )
     access = access_of(request.user)
+    can_edit = can_change_units(request.user, case.unit_ids)
+    targets = [
+        (CaseState(t), transitions.requirement_problem(case, t))
+        for t in transitions.allowed_targets(case, request.user)
+    ]
     return render(
         request,
         "cases/detail.html",
@@ -58,11 +88,119 @@ def case_detail(request, pk):
             "case": case,
             "history": history_of(case),
             "transitions": case.transitions.select_related("actor"),
-            "targets": [CaseState(t) for t in transitions.allowed_targets(case, request.user)],
-            "can_edit": can_change_units(request.user, case.unit_ids),
-            "show_contact": access.writes_all or can_change_units(request.user, case.unit_ids),
+            "targets": targets,
+            "can_edit": can_edit,
+            "show_contact": access.writes_all or can_edit,
+            "catalogue": archive_catalogue(case),
+            "points": points_summary(case),
+            "pairs": photo_pairs(case),
+            "progress_form": progress_form or ProgressForm(initial={"happened_on": timezone.localdate()}),
+            "attachment_form": attachment_form or AttachmentForm(),
         },
+        status=status,
     )
+
+
+@login_required
+def case_handling(request, pk):
+    case = _visible_case(request, pk)
+    if not can_change_units(request.user, case.unit_ids):
+        return render(request, "403.html", {"message": "您只能查看此案件，不能修改。"}, status=403)
+    visible = cases_visible_to(request.user)
+    form = HandlingForm(request.POST or None, instance=case, visible_cases=visible)
+    if request.method == "POST" and form.is_valid():
+        values, related, loaded_at = form.split()
+        try:
+            update_case(
+                case, actor=request.user, values=values, reason="填报调查与办理情况", expected_updated_at=loaded_at
+            )
+            if related or case.related_cases.exists():
+                link_repeat_cases(case, related, actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "调查与办理情况已保存。")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/handling.html", {"case": case, "form": form})
+
+
+def _uploads(request, field: str, form) -> list[Upload]:
+    return [
+        Upload(
+            name=f.name,
+            data=f.read(),
+            kind=form.cleaned_data["kind"],
+            photo_stage=form.cleaned_data["photo_stage"]
+            if form.cleaned_data["kind"] == AttachmentKind.PHOTO
+            else PhotoStage.NONE,
+            pair_label=form.cleaned_data["pair_label"],
+            title=form.cleaned_data.get("title", ""),
+        )
+        for f in request.FILES.getlist(field)
+    ]
+
+
+@require_POST
+@login_required
+def case_progress(request, pk):
+    case = _visible_case(request, pk)
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            add_progress(
+                case,
+                actor=request.user,
+                happened_on=form.cleaned_data["happened_on"],
+                text=form.cleaned_data["text"],
+                uploads=_uploads(request, "files", form),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "进展已记录。")
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#progress")
+    messages.error(request, "进展未保存，请查看表单中的提示。")
+    return case_detail(request, pk, progress_form=form, status=400)
+
+
+@require_POST
+@login_required
+def case_attachment(request, pk):
+    case = _visible_case(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            add_attachments(case, _uploads(request, "file", form), actor=request.user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "材料已上传。")
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#evidence")
+    messages.error(request, "材料未上传，请查看表单中的提示。")
+    return case_detail(request, pk, attachment_form=form, status=400)
+
+
+@login_required
+def attachment_file(request, pk):
+    """Serve an evidence file only to someone who may see its case (another unit's: 404)."""
+    attachment = get_object_or_404(
+        Attachment.objects.filter(case__in=cases_visible_to(request.user)), pk=pk
+    )
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+def ledger_export(request):
+    """Exactly the filtered rows of the list the user may see, as the ledger workbook."""
+    case_filter = CaseFilter(request.GET, queryset=cases_visible_to(request.user))
+    name = f"信访案件台账-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(name, [ledger_sheet(case_filter.qs)])
 
 
 @login_required
@@ -95,7 +233,7 @@ def case_transition(request, pk):
         messages.error(request, "案件已被他人更新，请查看最新情况后再操作。")
         return redirect("cases:detail", pk=case.pk)
     try:
-        transitions.transition(
+        transitions.fire(
             case, form.cleaned_data["to_state"], actor=request.user, reason=form.cleaned_data["reason"]
         )
     except (DomainError, ValueError) as exc:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
+    path("public/cases/", include("cases.public_urls")),
     path("tasks/", include("rectification.urls")),
     path("public/tasks/", include((public_task_urls, "public_tasks"))),
     path("acceptance/", include("acceptance.urls")),

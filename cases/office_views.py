@@ -1,0 +1,211 @@
+"""Office pages: the transfer-sheet import (upload → preview → confirm), re-check draws and
+visits, and the rebound ledger."""
+
+import hashlib
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from org.enums import Role
+from org.permissions import access_of
+from qianshan.common.excel import XLSX_CONTENT_TYPE
+
+from .domain.errors import DomainError
+from .domain.evidence import Upload
+from .domain.importing import Problem, error_workbook, import_cases, plan_import
+from .domain.queries import cases_visible_to
+from .domain.rechecks import draw_rechecks, record_rebound_disposition, record_visit
+from .enums import AttachmentKind, ImportState
+from .forms import DispositionForm, DrawForm, ImportForm, VisitForm
+from .models import ReboundEntry, RecheckDraw, RecheckVisit, TransferSheetImport
+
+MAX_SHEET_BYTES = 20 * 1024 * 1024
+PREVIEW_ROWS = 200
+
+
+def _require_office(request):
+    if not access_of(request.user).writes_all:
+        raise Http404  # the office's tools do not exist for others
+
+
+def _require_read_all(request):
+    if not access_of(request.user).reads_all:
+        raise Http404
+
+
+# --- import ------------------------------------------------------------------------------------
+@login_required
+def import_upload(request):
+    _require_office(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_SHEET_BYTES:
+            form.add_error("file", "文件超过 20 MB，请拆分后上传。")
+        else:
+            data = upload.read()
+            record = TransferSheetImport(
+                inspection=form.cleaned_data["inspection"],
+                batch=form.cleaned_data["batch"],
+                original_name=upload.name[-200:],
+                sha256=hashlib.sha256(data).hexdigest(),
+                uploaded_by=request.user,
+            )
+            report = plan_import(data, record.inspection, batch=record.batch)
+            record.summary = report.as_dict()
+            if report.problems:
+                record.state = ImportState.REJECTED
+            record.file.save("sheet.xlsx", ContentFile(data), save=False)
+            record.save()
+            return redirect("cases:import_preview", pk=record.pk)
+    recent = TransferSheetImport.objects.select_related("inspection", "uploaded_by")[:10]
+    return render(request, "cases/import_upload.html", {"form": form, "recent": recent})
+
+
+def _import_record(request, pk) -> TransferSheetImport:
+    _require_office(request)
+    return get_object_or_404(TransferSheetImport.objects.select_related("inspection"), pk=pk)
+
+
+@login_required
+def import_preview(request, pk):
+    record = _import_record(request, pk)
+    with record.file.open("rb") as f:
+        data = f.read()
+    report = plan_import(data, record.inspection, batch=record.batch)
+    return render(
+        request,
+        "cases/import_preview.html",
+        {
+            "record": record,
+            "report": report,
+            "summary": report.as_dict(),
+            "plans": report.plans[:PREVIEW_ROWS],
+            "more": max(0, len(report.plans) - PREVIEW_ROWS),
+        },
+    )
+
+
+@require_POST
+@login_required
+def import_confirm(request, pk):
+    record = _import_record(request, pk)
+    with record.file.open("rb") as f:
+        data = f.read()
+    try:
+        with transaction.atomic():
+            # Conditional update: a second press of 确认导入 finds the import already confirmed.
+            claimed = TransferSheetImport.objects.filter(pk=record.pk, state=ImportState.PREVIEWED).update(
+                state=ImportState.CONFIRMED, confirmed_at=timezone.now()
+            )
+            if not claimed:
+                raise DomainError("此文件已导入或有错误，不能再次确认。")
+            report = import_cases(data, record.inspection, actor=request.user, batch=record.batch)
+            if report.problems:
+                raise DomainError("文件有错误，未导入任何内容，请查看问题清单。")
+            TransferSheetImport.objects.filter(pk=record.pk).update(summary=report.as_dict())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:import_preview", pk=record.pk)
+    summary = report.as_dict()
+    messages.success(
+        request,
+        f"导入完成：新建 {summary['created']} 件，更新 {summary['updated']} 件，未变 {summary['unchanged']} 件。",
+    )
+    return redirect(f"/cases/?inspection={record.inspection_id}")
+
+
+@login_required
+def import_errors(request, pk):
+    record = _import_record(request, pk)
+    with record.file.open("rb") as f:
+        data = f.read()
+    report = plan_import(data, record.inspection, batch=record.batch)
+    problems = report.problems or [Problem(0, "", "", "没有发现问题。")]
+    response = HttpResponse(error_workbook(data, problems), content_type=XLSX_CONTENT_TYPE)
+    name = quote(f"导入问题-{record.original_name}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+# --- re-checks and rebounds ----------------------------------------------------------------------
+@login_required
+def recheck_list(request):
+    _require_read_all(request)
+    form = DrawForm(request.POST or None)
+    if request.method == "POST":
+        _require_office(request)
+        if form.is_valid():
+            draw = draw_rechecks(form.cleaned_data["month"], seed=form.cleaned_data["seed"], actor=request.user)
+            messages.success(request, f"{draw} 抽取 {draw.sample_size} 件（种子 {draw.seed}）。")
+            return redirect("cases:rechecks")
+    draws = RecheckDraw.objects.prefetch_related("visits__case__inspection").select_related("drawn_by")[:24]
+    return render(
+        request,
+        "cases/rechecks.html",
+        {"draws": draws, "form": form, "can_draw": access_of(request.user).writes_all},
+    )
+
+
+@login_required
+def recheck_visit(request, pk):
+    _require_office(request)
+    visit = get_object_or_404(RecheckVisit.objects.select_related("case", "draw"), pk=pk)
+    form = VisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        photo = form.cleaned_data["photo"]
+        uploads = [Upload(photo.name, photo.read(), AttachmentKind.PHOTO, title="复查回访照片")] if photo else []
+        try:
+            record_visit(
+                visit,
+                actor=request.user,
+                visited_on=form.cleaned_data["visited_on"],
+                visitor=form.cleaned_data["visitor"],
+                result=form.cleaned_data["result"],
+                notes=form.cleaned_data["notes"],
+                uploads=uploads,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "回访已记录。")
+            return redirect("cases:rechecks")
+    return render(request, "cases/recheck_visit.html", {"visit": visit, "form": form})
+
+
+@login_required
+def rebound_list(request):
+    """反弹台账: rebounds of the cases the user may see."""
+    entries = ReboundEntry.objects.filter(case__in=cases_visible_to(request.user)).select_related(
+        "case__inspection", "case__lead_unit", "visit__draw", "recorded_by"
+    )
+    return render(
+        request,
+        "cases/rebounds.html",
+        {"entries": entries, "can_write": access_of(request.user).has(Role.OFFICE, Role.ADMIN)},
+    )
+
+
+@login_required
+def rebound_disposition(request, pk):
+    _require_office(request)
+    entry = get_object_or_404(ReboundEntry.objects.select_related("case"), pk=pk)
+    form = DispositionForm(
+        request.POST or None, initial={"disposition": entry.disposition, "resolved_on": entry.resolved_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_rebound_disposition(entry, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "处置情况已保存。")
+            return redirect("cases:rebounds")
+    return render(request, "cases/rebound_edit.html", {"entry": entry, "form": form})
