@@ -215,6 +215,7 @@ def decide_acceptance(
         raise DomainError("该环节不是验收环节。")
     _require_organiser(step, actor)
     done_on = done_on or timezone.localdate()
+    step.case.refresh_from_db()  # the state machine checks the stored state and version
     with transaction.atomic():
         if not passed:
             _reopen(step, actor=actor, label="验收", reasons=reasons, done_on=done_on)
@@ -264,6 +265,7 @@ def decide_review(step: Step, *, actor, passed: bool, reasons: str = "", done_on
         raise DomainError("该环节不是复核环节。")
     _require_organiser(step, actor)
     done_on = done_on or timezone.localdate()
+    step.case.refresh_from_db()  # the state machine checks the stored state and version
     case = step.case
     with transaction.atomic():
         if not passed:

@@ -66,12 +66,14 @@ def _text(value) -> str:
 
 def canonical_content(form: OpinionForm, *, slots=None) -> dict:
     """What a signer of ``form`` answers for, as a JSON-able dict of strings."""
-    case = form.step.case
+    # The stored facts, not an instance in memory: what was saved is what is signed
+    # (an unsaved or stale instance would differ, e.g. 0 vs Decimal("0.00")).
+    facts = PetitionCase.objects.filter(pk=form.step.case_id).values(*CASE_FACTS[form.kind]).get()
     if slots is None:
         slots = form.slots.select_related("user")
     return {
         "form": form.kind,
-        "case": {name: _text(getattr(case, name)) for name in CASE_FACTS[form.kind]},
+        "case": {name: _text(value) for name, value in facts.items()},
         "fields": {name: _text(getattr(form, name)) for name in FORM_FIELDS},
         "slots": [
             [s.role, s.user_id, s.user.display_name, s.member_unit, s.member_post, s.member_phone]
@@ -163,8 +165,7 @@ def verify_signatures(form: OpinionForm, *, now=None) -> FormCheck:
 def void_changed_signatures(case: PetitionCase) -> int:
     """Check every form of the case now (called when the case is edited); returns how many voided."""
     before = Signature.objects.filter(slot__form__step__case=case, void=False).count()
-    for form in OpinionForm.objects.filter(step__case=case).select_related("step__case"):
-        form.step.case = case
+    for form in OpinionForm.objects.filter(step__case=case).select_related("step"):
         verify_signatures(form)
     return before - Signature.objects.filter(slot__form__step__case=case, void=False).count()
 
