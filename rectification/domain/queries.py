@@ -47,7 +47,8 @@ def due_soon_task_q(days: int, today=None) -> Q:
 
 
 def for_list(qs: QuerySet) -> QuerySet:
-    return qs.select_related("inspection", "lead_unit").prefetch_related("cooperating_units")
+    """Tasks ready for a list: related rows joined and what schedule status needs prefetched."""
+    return with_schedule_data(qs.select_related("inspection", "lead_unit").prefetch_related("cooperating_units"))
 
 
 # --- schedule status (computed, never stored) ------------------------------------------------
@@ -56,7 +57,7 @@ def for_list(qs: QuerySet) -> QuerySet:
 def with_schedule_data(qs: QuerySet) -> QuerySet:
     """Prefetch what schedule status and grades are computed from: measures, milestones, targets."""
     return qs.prefetch_related(
-        Prefetch("measures", queryset=Measure.objects.order_by("seq", "id")),
+        Prefetch("measures", queryset=Measure.objects.select_related("responsible_unit").order_by("seq", "id")),
         Prefetch("measures__milestones", queryset=Milestone.objects.order_by("due", "id")),
         "annual_targets",
     )

@@ -1,0 +1,179 @@
+import io
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from rectification.enums import MeasureKind, TaskStatus
+from rectification.models import Attachment, ProgressReport
+from tests.factories import MeasureFactory, MilestoneFactory, TaskFactory, UnitFactory
+
+TODAY = timezone.localdate
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def make_tasks(unit, n, **kw):
+    tasks = []
+    for _ in range(n):
+        task = TaskFactory(lead_unit=unit, **kw)
+        measure = MeasureFactory(task=task)
+        MilestoneFactory(measure=measure, due=TODAY() - timedelta(days=3))
+        tasks.append(task)
+    return tasks
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_task_list_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
+    make_tasks(unit_a, n)
+    client = login(users["office"])
+    # session, user, roles, count, page, coop units, measures, milestones, annual targets,
+    # unread notifications, and the filter's inspection and unit choices
+    with django_assert_num_queries(12):
+        response = client.get(reverse("rectification:list"))
+    assert response.status_code == 200
+    assert len(response.context["tasks"]) == n
+
+
+def test_task_list_shows_schedule_colours(users, unit_a, login):
+    behind = make_tasks(unit_a, 1)[0]
+    overdue = TaskFactory(lead_unit=unit_a, deadline=TODAY() - timedelta(days=1))
+    MeasureFactory(task=overdue, deadline=TODAY() - timedelta(days=1))
+    soon = TaskFactory(lead_unit=unit_a, deadline=TODAY() + timedelta(days=3))
+    MeasureFactory(task=soon)
+    html = login(users["staff"]).get(reverse("rectification:list")).content.decode()
+    assert f'<span class="tag tag-yellow" data-testid="schedule-{behind.number}">滞后序时</span>' in html
+    assert f'<span class="tag tag-red" data-testid="schedule-{overdue.number}">逾期</span>' in html
+    assert f'<span class="tag tag-blue" data-testid="schedule-{soon.number}">即将到期</span>' in html
+
+
+def test_task_list_stale_filter_lists_tasks_without_recent_report(users, unit_a, login):
+    fresh, old, never = make_tasks(unit_a, 3)
+    ProgressReport.objects.create(task=fresh, reported_on=TODAY() - timedelta(days=7), text="x", percent=10)
+    ProgressReport.objects.create(task=old, reported_on=TODAY() - timedelta(days=8), text="x", percent=10)
+    response = login(users["office"]).get(reverse("rectification:list") + "?stale=1")
+    assert [t.number for t in response.context["tasks"]] == sorted([old.number, never.number])
+
+
+def test_task_list_unit_staff_sees_only_own_unit(users, unit_a, unit_b, login):
+    make_tasks(unit_a, 1)
+    other = make_tasks(unit_b, 1)[0]
+    response = login(users["staff"]).get(reverse("rectification:list"))
+    assert other.number not in response.content.decode()
+    assert response.context["total"] == 1
+
+
+def test_detail_of_other_unit_task_by_guessed_id_is_404(users, unit_b, login):
+    other = make_tasks(unit_b, 1)[0]
+    client = login(users["staff"])
+    assert client.get(reverse("rectification:detail", args=[other.pk])).status_code == 404
+    measure = other.measures.get()
+    assert client.get(reverse("rectification:measure_complete", args=[measure.pk])).status_code == 404
+    assert client.get(reverse("rectification:progress", args=[other.pk])).status_code == 404
+
+
+def test_progress_report_with_photo_saved_reencoded(users, unit_a, login):
+    task = make_tasks(unit_a, 1)[0]
+    photo = SimpleUploadedFile("现场.png", png_bytes(), content_type="image/png")
+    response = login(users["staff"]).post(
+        reverse("rectification:progress", args=[task.pk]),
+        {"reported_on": TODAY().isoformat(), "percent": "40", "text": "主体完工", "files": [photo]},
+    )
+    assert response.status_code == 302
+    report = ProgressReport.objects.get()
+    assert (report.percent, report.text, report.reported_by) == (40, "主体完工", users["staff"])
+    attachment = report.attachments.get()
+    assert (attachment.kind, attachment.original_name) == ("image", "现场.png")
+    with Image.open(attachment.file.path) as image:
+        assert image.size == (40, 30)
+
+
+def test_progress_report_fake_image_refused(users, unit_a, login):
+    task = make_tasks(unit_a, 1)[0]
+    fake = SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    response = login(users["staff"]).post(
+        reverse("rectification:progress", args=[task.pk]),
+        {"reported_on": TODAY().isoformat(), "percent": "40", "text": "x", "files": [fake]},
+    )
+    assert response.status_code == 200
+    assert "附件“photo.jpg”不是可识别的图片或 PDF 文件。" in response.content.decode()
+    assert ProgressReport.objects.count() == Attachment.objects.count() == 0
+
+
+def test_attachment_of_other_unit_is_404(users, unit_a, unit_b, login):
+    task = make_tasks(unit_b, 1)[0]
+    login(users["staff_b"]).post(
+        reverse("rectification:progress", args=[task.pk]),
+        {
+            "reported_on": TODAY().isoformat(),
+            "percent": "1",
+            "text": "x",
+            "files": [SimpleUploadedFile("a.png", png_bytes())],
+        },
+    )
+    attachment = Attachment.objects.get()
+    assert login(users["staff"]).get(reverse("rectification:attachment", args=[attachment.pk])).status_code == 404
+    assert login(users["staff_b"]).get(reverse("rectification:attachment", args=[attachment.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_plan_page_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
+    make_tasks(unit_a, n)
+    client = login(users["staff"])
+    # session, user, roles, units tree, unit, tasks, measures, milestones, annual targets, notifications
+    with django_assert_num_queries(10):
+        response = client.get(reverse("rectification:plan") + f"?unit={unit_a.pk}")
+    assert response.status_code == 200
+    assert len(response.context["tasks"]) == n
+
+
+def test_plan_of_other_unit_is_404_for_unit_staff(users, unit_b, login):
+    assert login(users["staff"]).get(reverse("rectification:plan") + f"?unit={unit_b.pk}").status_code == 404
+
+
+def test_plan_pdf_embeds_cjk_font_and_title(users, unit_a, login, tmp_path):
+    make_tasks(unit_a, 2)
+    response = login(users["staff"]).get(reverse("rectification:plan_pdf", args=[unit_a.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(response.content)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    cjk = [line.split() for line in fonts.splitlines()[2:] if "Noto-Sans-CJK-SC" in line]
+    assert cjk
+    assert all(columns[-5] == "yes" for columns in cjk)  # the "emb" column: really embedded
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "甲单位督察整改任务书" in text
+    assert "时间表" in text
+
+
+def test_public_task_page_without_login(client, unit_a):
+    task = TaskFactory(lead_unit=unit_a, status=TaskStatus.PUBLICIZED, contact_phone="0412-6600001", target="水质达标")
+    MeasureFactory(task=task, content="建设污水管网", done=True, done_on=date(2021, 9, 1))
+    html = client.get(reverse("public_tasks:public_task", args=[task.pk])).content.decode()
+    for label in ("整改任务", "整改目标", "整改措施", "整改完成情况", "公示时间", "联系电话"):
+        assert f"<th>{label}</th>" in html
+    assert "0412-6600001" in html and "建设污水管网" in html and "已完成（2021年9月1日）" in html
+
+
+def test_public_task_page_of_unpublicized_task_is_404(client, unit_a):
+    task = TaskFactory(lead_unit=unit_a)
+    assert client.get(reverse("public_tasks:public_task", args=[task.pk])).status_code == 404
+
+
+def test_grades_page_lists_grade_per_unit(users, login):
+    unit = UnitFactory(name="丙单位")
+    task = TaskFactory(lead_unit=unit, number="R1-07")
+    task.annual_targets.create(year=2021, target="t", reached=True)
+    measure = MeasureFactory(task=task, kind=MeasureKind.POLICY, deadline=date(2022, 6, 30))
+    MilestoneFactory(measure=measure, due=date(2021, 6, 30), done_on=date(2021, 7, 2))
+    html = login(users["office"]).get(reverse("rectification:grades") + "?year=2021").content.decode()
+    assert '<td data-testid="grade-R1-07"><strong>合格</strong></td>' in html
+    assert "合格：措施" in html and "时间节点2021-06-30于2021-07-02完成" in html
