@@ -55,10 +55,18 @@ def sign_all(form):
 def review_form(acceptance_form, users):
     """The acceptance passed, the review applied; the letter has a leader and five opinion signers."""
     sign_all(acceptance_form)
-    step = services.decide_acceptance(acceptance_form.step, actor=users["acceptor"], passed=True, done_on=date(2024, 9, 30))
+    step = services.decide_acceptance(
+        acceptance_form.step, actor=users["acceptor"], passed=True, done_on=date(2024, 9, 30)
+    )
     application = step.case.acceptance_steps.get(kind="review_application")
     review = services.apply_for_review(application, actor=users["staff"], applied_on=date(2024, 10, 8))
     form = review.form
-    for role in (SlotRole.LEADER, SlotRole.RECTIFICATION, SlotRole.PENALTY, SlotRole.SATISFACTION, SlotRole.ACCOUNTABILITY):
+    for role in (
+        SlotRole.LEADER,
+        SlotRole.RECTIFICATION,
+        SlotRole.PENALTY,
+        SlotRole.SATISFACTION,
+        SlotRole.ACCOUNTABILITY,
+    ):
         services.assign_signer(form, actor=users["office"], user=users["reviewer"], role=role)
     return form

@@ -15,7 +15,9 @@ def test_alert_due_soon_goes_to_signers_and_office(acceptance_form, users, indus
     # Applied 2024-09-27, due 10-04 in calendar days: 10-03 is one day before.
     result = send_deadline_alerts(today=date(2024, 10, 3))
     assert (result.steps_alerted, result.notifications) == (1, 3)
-    recipients = set(Notification.objects.filter(kind="deadline_alert").values_list("recipient__username", flat=True))
+    recipients = set(
+        Notification.objects.filter(kind="deadline_alert").values_list("recipient__username", flat=True)
+    )
     assert recipients == {"office_u", "acceptor_u", "industry_u"}
     note = Notification.objects.filter(kind="deadline_alert").first()
     assert note.title == "D2LN202107160012 组织验收明日到期"

@@ -21,13 +21,17 @@ def test_holiday_table_is_prefilled_from_chinesecalendar():
 
 def test_acceptance_due_in_calendar_days_across_national_day(completed_case):
     deadlines = Deadlines(today=date(2024, 9, 30), working_days=False)
-    assert deadlines.due_on(_step(completed_case, StepKind.ACCEPTANCE, date(2024, 9, 27))) == date(2024, 10, 4)
+    assert deadlines.due_on(_step(completed_case, StepKind.ACCEPTANCE, date(2024, 9, 27))) == date(
+        2024, 10, 4
+    )
 
 
 def test_acceptance_due_in_working_days_skips_holiday_and_counts_tiaoxiu_saturday(completed_case):
     deadlines = Deadlines(today=date(2024, 9, 30), working_days=True)
     # 9-29 (Sun, 调休) and 9-30 work, 10-1..10-7 off, 10-8..10-11 work, 10-12 (Sat, 调休) is the 7th.
-    assert deadlines.due_on(_step(completed_case, StepKind.ACCEPTANCE, date(2024, 9, 27))) == date(2024, 10, 12)
+    assert deadlines.due_on(_step(completed_case, StepKind.ACCEPTANCE, date(2024, 9, 27))) == date(
+        2024, 10, 12
+    )
 
 
 def test_review_application_due_across_month_and_year_end(completed_case):

@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db
 
 def test_apply_for_acceptance_by_case_unit_opens_step_and_form(completed_case, users):
     step = services.apply_for_acceptance(completed_case, actor=users["staff"], applied_on=APPLIED)
-    assert (step.kind, step.round, step.starts_on, step.outcome) == (StepKind.ACCEPTANCE, 1, APPLIED, StepOutcome.PENDING)
+    assert (step.kind, step.round, step.starts_on, step.outcome) == (
+        StepKind.ACCEPTANCE,
+        1,
+        APPLIED,
+        StepOutcome.PENDING,
+    )
     assert step.form.unit_name == "甲单位"
 
 
@@ -42,9 +47,13 @@ def test_apply_for_acceptance_twice_is_refused(acceptance_form, users, completed
 
 def test_assign_signer_only_by_office_and_only_members(acceptance_form, users):
     with pytest.raises(DomainError, match="只有协调组办公室可以指定签字人"):
-        services.assign_signer(acceptance_form, actor=users["acceptor"], user=users["acceptor"], role=SlotRole.MEMBER)
+        services.assign_signer(
+            acceptance_form, actor=users["acceptor"], user=users["acceptor"], role=SlotRole.MEMBER
+        )
     with pytest.raises(DomainError, match="不是验收组成员"):
-        services.assign_signer(acceptance_form, actor=users["office"], user=users["reviewer"], role=SlotRole.MEMBER)
+        services.assign_signer(
+            acceptance_form, actor=users["office"], user=users["reviewer"], role=SlotRole.MEMBER
+        )
 
 
 def test_update_form_by_unassigned_user_is_refused(acceptance_form, users):
@@ -74,7 +83,9 @@ def test_decide_acceptance_by_non_member_is_refused(acceptance_form, users, who)
 
 def test_decide_acceptance_passed_accepts_case_and_opens_review_application(acceptance_form, users):
     sign_all(acceptance_form)
-    step = services.decide_acceptance(acceptance_form.step, actor=users["acceptor"], passed=True, done_on=date(2024, 9, 30))
+    step = services.decide_acceptance(
+        acceptance_form.step, actor=users["acceptor"], passed=True, done_on=date(2024, 9, 30)
+    )
     step.case.refresh_from_db()
     assert step.case.state == CaseState.ACCEPTED
     nxt = Step.objects.get(case=step.case, kind=StepKind.REVIEW_APPLICATION)
@@ -89,7 +100,9 @@ def test_decide_acceptance_twice_is_refused(acceptance_form, users):
 
 
 def test_failed_acceptance_reopens_case_with_reasons_for_handlers(acceptance_form, users):
-    step = services.decide_acceptance(acceptance_form.step, actor=users["acceptor"], passed=False, reasons="扬尘仍在")
+    step = services.decide_acceptance(
+        acceptance_form.step, actor=users["acceptor"], passed=False, reasons="扬尘仍在"
+    )
     step.case.refresh_from_db()
     assert step.case.state == CaseState.REOPENED
     assert step.outcome == StepOutcome.FAILED and step.reasons == "扬尘仍在"

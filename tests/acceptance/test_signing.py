@@ -56,7 +56,9 @@ def test_signed_form_is_frozen(acceptance_form, users):
     with pytest.raises(DomainError, match="已冻结"):
         services.update_form(acceptance_form, actor=users["office"], values={"opinion_penalty": "改"})
     with pytest.raises(DomainError, match="已冻结"):
-        services.assign_signer(acceptance_form, actor=users["office"], user=users["acceptor"], role=SlotRole.MEMBER)
+        services.assign_signer(
+            acceptance_form, actor=users["office"], user=users["acceptor"], role=SlotRole.MEMBER
+        )
 
 
 def test_changing_the_case_finding_voids_the_signature_with_reason(acceptance_form, users, completed_case):
