@@ -1,0 +1,174 @@
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+
+from cases.domain.errors import DomainError
+from rectification.domain.queries import (
+    task_grades_for_year,
+    tasks_with_status,
+    tasks_without_progress_since,
+)
+from rectification.domain.services import advance_task, record_look_back, report_progress
+from rectification.enums import LookBackResult, ScheduleStatus, TaskGrade, TaskStatus, TaskStep
+from rectification.models import ProgressReport, RectificationTask, TaskStepRecord
+from tests.factories import MeasureFactory, MilestoneFactory, TaskFactory
+
+D = date(2021, 7, 1)
+
+
+@pytest.fixture
+def done_task(unit_a, unit_b):
+    task = TaskFactory(lead_unit=unit_a, accepting_unit=unit_b, status=TaskStatus.FILED)
+    MeasureFactory(task=task, seq=1, done=True, done_on=date(2021, 5, 1))
+    MeasureFactory(task=task, seq=2, done=True, done_on=date(2021, 5, 1))
+    return task
+
+
+def test_look_back_rebound_reopens_task_and_measure(users, done_task):
+    measure = done_task.measures.get(seq=2)
+    record_look_back(
+        measure,
+        actor=users["office"],
+        checked_on=D,
+        inspector="张检查",
+        result=LookBackResult.REBOUNDED,
+        notes="油烟直排复发",
+        today=D,
+    )
+    measure.refresh_from_db()
+    done_task.refresh_from_db()
+    assert (measure.done, measure.done_on) == (False, None)
+    assert done_task.measures.get(seq=1).done is True
+    assert done_task.status == TaskStatus.REOPENED
+    step = TaskStepRecord.objects.get(task=done_task)
+    assert (step.step, step.from_status, step.to_status, step.actor) == (
+        TaskStep.REOPEN,
+        TaskStatus.FILED,
+        TaskStatus.REOPENED,
+        users["office"],
+    )
+    assert step.note == "回头看检查（2021-07-01）发现问题反弹：油烟直排复发"
+
+
+def test_look_back_holds_changes_nothing(users, done_task):
+    record_look_back(
+        done_task.measures.get(seq=1),
+        actor=users["office"],
+        checked_on=D,
+        inspector="张检查",
+        result=LookBackResult.HOLDS,
+        today=D,
+    )
+    done_task.refresh_from_db()
+    assert done_task.status == TaskStatus.FILED
+    assert TaskStepRecord.objects.count() == 0
+
+
+def test_look_back_by_unit_staff_refused(users, done_task):
+    with pytest.raises(DomainError) as refused:
+        record_look_back(
+            done_task.measures.first(), actor=users["staff"], checked_on=D, inspector="x", result="holds", today=D
+        )
+    assert refused.value.message == "只有协调组办公室可以记录回头看检查。"
+
+
+def test_close_out_in_order_with_publicity_period(users, unit_a, unit_b, settings):
+    settings.TASK_PUBLICITY_DAYS = 7
+    task = TaskFactory(lead_unit=unit_a, accepting_unit=unit_b)
+    MeasureFactory(task=task, done=True, done_on=D)
+    acceptor = users["staff_b"]  # a member of the accepting unit
+    advance_task(task, TaskStep.COMPLETE, actor=users["staff"], today=D)
+    with pytest.raises(DomainError) as refused:
+        advance_task(task, TaskStep.ACCEPT, actor=users["head"], today=D)
+    assert refused.value.message == "只有验收单位或协调组办公室可以验收该任务。"
+    advance_task(task, TaskStep.ACCEPT, actor=acceptor, today=D)
+    advance_task(task, TaskStep.PUBLICIZE, actor=users["office"], today=D)
+    with pytest.raises(DomainError) as refused:
+        advance_task(task, TaskStep.CLOSE, actor=users["office"], today=D + timedelta(days=6))
+    assert refused.value.message == "公示期至 2021-07-07 结束，期满后方可销号。"
+    advance_task(task, TaskStep.CLOSE, actor=users["office"], today=D + timedelta(days=7))
+    advance_task(task, TaskStep.FILE, actor=users["office"], today=D + timedelta(days=8))
+    task.refresh_from_db()
+    assert task.status == TaskStatus.FILED
+    assert list(task.steps.values_list("step", "actor__username", "on_date")) == [
+        ("complete", "staff_u", D),
+        ("accept", "staff_b_u", D),
+        ("publicize", "office_u", D),
+        ("close", "office_u", D + timedelta(days=7)),
+        ("file", "office_u", D + timedelta(days=8)),
+    ]
+
+
+def test_complete_task_with_open_measure_refused(users, unit_a):
+    task = TaskFactory(lead_unit=unit_a)
+    MeasureFactory(task=task, seq=1, done=True, done_on=D)
+    MeasureFactory(task=task, seq=2)
+    with pytest.raises(DomainError) as refused:
+        advance_task(task, TaskStep.COMPLETE, actor=users["staff"], today=D)
+    assert refused.value.message == "措施2尚未完成，任务不能标记整改完成。"
+
+
+def test_step_out_of_order_refused(users, unit_a):
+    task = TaskFactory(lead_unit=unit_a)
+    with pytest.raises(DomainError) as refused:
+        advance_task(task, TaskStep.CLOSE, actor=users["office"], today=D)
+    assert refused.value.message == "任务当前为“整改中”，不能进行“销号”。"
+
+
+def test_progress_percent_over_100_refused(users, unit_a):
+    task = TaskFactory(lead_unit=unit_a)
+    with pytest.raises(DomainError) as refused:
+        report_progress(task, actor=users["staff"], reported_on=D, text="x", percent=101, today=D)
+    assert refused.value.message == "完成比例须在 0 到 100 之间。"
+
+
+@pytest.mark.parametrize(
+    ("due", "done_on", "expected"),
+    [
+        (D, None, ScheduleStatus.ON_SCHEDULE),  # due today
+        (D - timedelta(days=1), D - timedelta(days=1), ScheduleStatus.ON_SCHEDULE),  # done on the due date
+        (D - timedelta(days=1), None, ScheduleStatus.BEHIND),  # due yesterday, not done
+        (D - timedelta(days=2), D, ScheduleStatus.ON_SCHEDULE),  # done a day late: caught up now
+    ],
+)
+def test_tasks_with_status_from_database_at_boundaries(unit_a, due, done_on, expected, django_assert_num_queries):
+    task = TaskFactory(lead_unit=unit_a, deadline=D + timedelta(days=90))
+    MilestoneFactory(measure=MeasureFactory(task=task, deadline=D + timedelta(days=60)), due=due, done_on=done_on)
+    with django_assert_num_queries(4):
+        (row,) = tasks_with_status(RectificationTask.objects.all(), D)
+    assert row.schedule_status == expected
+
+
+def test_tasks_without_progress_since(unit_a):
+    recent, stale, never = (TaskFactory(lead_unit=unit_a) for _ in range(3))
+    closed = TaskFactory(lead_unit=unit_a, status=TaskStatus.CLOSED)
+    ProgressReport.objects.create(task=recent, reported_on=D, text="x", percent=1)
+    ProgressReport.objects.create(task=stale, reported_on=D - timedelta(days=8), text="x", percent=1)
+    rows = tasks_without_progress_since(RectificationTask.objects.all(), D - timedelta(days=7))
+    assert {t.pk: t.last_report_on for t in rows} == {stale.pk: D - timedelta(days=8), never.pk: None}
+    assert closed.pk not in {t.pk for t in rows}
+
+
+def test_task_grades_for_year_per_unit_constant_queries(unit_a, unit_b, django_assert_num_queries):
+    def task(unit, *, reached, complete, late=False):
+        t = TaskFactory(lead_unit=unit)
+        t.annual_targets.create(year=2021, target="t", reached=reached)
+        m = MeasureFactory(task=t, done=complete, done_on=date(2021, 6, 1) if complete else None)
+        MilestoneFactory(measure=m, due=date(2021, 6, 30), done_on=date(2021, 7, 2) if late else date(2021, 6, 1))
+
+    task(unit_a, reached=True, complete=True)
+    task(unit_a, reached=True, complete=False)
+    task(unit_a, reached=True, complete=False, late=True)
+    task(unit_b, reached=False, complete=True)
+    task(unit_b, reached=None, complete=True)  # not yet assessed: left out
+    TaskFactory(lead_unit=unit_b).annual_targets.create(year=2021, target="t", reached=True)  # no measures
+    with django_assert_num_queries(4):
+        grades = task_grades_for_year(2021, today=date(2022, 1, 15))
+    assert grades == {
+        unit_a.pk: Counter({TaskGrade.EXCELLENT: 1, TaskGrade.GOOD: 1, TaskGrade.PASS: 1}),
+        unit_b.pk: Counter({TaskGrade.FAIL: 1}),
+    }
+    assert task_grades_for_year(2021, units=[unit_b], today=date(2022, 1, 15)) == {
+        unit_b.pk: Counter({TaskGrade.FAIL: 1})
+    }
