@@ -10,7 +10,17 @@ from cases.domain.evidence import Upload, add_attachments
 from cases.enums import AttachmentKind, CaseState, Finding
 
 TITLE = "第二轮中央生态环境保护督察转办群众信访举报件（第3批）"
-HEADERS = ["序号", "受理编号", "交办问题基本情况", "行政区域", "污染类型", "是否重点件", "交办日期", "牵头责任单位", "备注"]
+HEADERS = [
+    "序号",
+    "受理编号",
+    "交办问题基本情况",
+    "行政区域",
+    "污染类型",
+    "是否重点件",
+    "交办日期",
+    "牵头责任单位",
+    "备注",
+]
 
 
 def sheet_bytes(rows, headers=HEADERS, title_rows=(TITLE,)) -> bytes:

@@ -17,7 +17,12 @@ from .helpers import in_state, make_completable
 
 # (verb, from state, roles that may, roles refused)
 EDGES = [
-    (t.start_investigation, S.RECEIVED, ["staff", "head", "office", "admin"], ["staff_b", "acceptor", "leader"]),
+    (
+        t.start_investigation,
+        S.RECEIVED,
+        ["staff", "head", "office", "admin"],
+        ["staff_b", "acceptor", "leader"],
+    ),
     (t.start_rectification, S.INVESTIGATING, ["staff", "office"], ["staff_b", "reviewer", "discipline"]),
     (t.complete_case, S.RECTIFYING, ["staff", "head", "office"], ["staff_b", "acceptor", "leader"]),
     (t.accept_case, S.COMPLETED, ["acceptor", "office"], ["staff", "reviewer", "leader"]),
@@ -92,7 +97,9 @@ def test_rectifying_needs_finding_investigation_and_plan(users, unit_a):
 
 @pytest.mark.django_db
 def test_completed_needs_five_conditions_and_evidence(users, unit_a):
-    case = CaseFactory(lead_unit=unit_a, state=S.RECTIFYING, finding=Finding.TRUE, investigation="x", handling="y")
+    case = CaseFactory(
+        lead_unit=unit_a, state=S.RECTIFYING, finding=Finding.TRUE, investigation="x", handling="y"
+    )
     with pytest.raises(DomainError, match="尚缺：举报问题全部查清、举报问题全部解决、违法行为依法处罚"):
         t.complete_case(case, actor=users["staff"])
     case.points_investigated = case.points_resolved = case.violations_penalised = True
@@ -214,7 +221,9 @@ def test_concurrent_presses_in_two_threads_give_one_transition_and_one_refusal(u
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=press, args=(c, u)) for c, u in zip(copies, (users["staff"], users["head"]))]
+    threads = [
+        threading.Thread(target=press, args=(c, u)) for c, u in zip(copies, (users["staff"], users["head"]))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
