@@ -35,6 +35,7 @@ def form_context(form, *, for_pdf: bool = False) -> dict:
     for c in check.slots:
         by_role.setdefault(c.slot.role, []).append(c)
     step = form.step
+    step.deadline = Deadlines().of(step)
     if form.kind == FormKind.ACCEPTANCE_OPINION:
         opinions = [(label, getattr(form, field), []) for label, field in ACCEPTANCE_OPINIONS]
     else:
@@ -53,7 +54,6 @@ def form_context(form, *, for_pdf: bool = False) -> dict:
         "members": members,
         "opinions": opinions,
         "draft": not check.all_valid,
-        "deadline": Deadlines().of(step),
     }
 
 
