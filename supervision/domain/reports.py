@@ -99,7 +99,7 @@ def _case_row(case) -> dict:
 
 
 def report_data(start: date, end: date, *, as_of: date) -> dict:
-    """Figures and lists of a weekly or monthly report (14 queries)."""
+    """Figures and lists of a weekly or monthly report (14 queries whatever the number of items)."""
     inspections = list(Inspection.objects.order_by("start_date", "pk"))
     names = {i.pk: i.name for i in inspections}
     tasks = list(RectificationTask.objects.select_related("inspection", "lead_unit"))
