@@ -49,7 +49,7 @@ class Row:
         if self.kind == "bool":
             return "1" if self.prefilled else "0"
         if self.kind == "media":
-            return ""
+            return _media_key(self.prefilled)
         return str(self.prefilled)
 
     @property
@@ -75,12 +75,17 @@ class Row:
         if self.kind == "bool":
             return "1" if self.self_value else "0"
         if self.kind == "media":
-            return ""
+            return _media_key(self.self_value or [])
         return "" if self.self_value is None else str(self.self_value)
 
     @property
     def has_prefill(self) -> bool:
         return self.prefilled is not None
+
+
+def _media_key(levels) -> str:
+    """The media reports as the form's three counts, "national,provincial,city" (what sheet.js compares)."""
+    return ",".join(str(list(levels).count(level.value)) for level in MediaLevel)
 
 
 @dataclass
@@ -180,3 +185,46 @@ def result_json(result: Result) -> dict:
         "parts": {part.value: fmt2(result.part(part)) for part in ScorePart},
         "items": _points(result),
     }
+
+
+def sheet_history(sheet, *, limit: int = 100):
+    """The sheet's history with item-level changes ("包案领导：主要领导 → 分管领导"), newest first."""
+    from qianshan.common.history import HistoryEntry
+
+    from .enums import SheetStatus
+
+    records = list(
+        sheet.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+    )
+    entries = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            before, after = flatten(previous.data), flatten(record.data)
+            for path in after:
+                if before.get(path) != after[path]:
+                    changes.append((_label(path), show(path, before.get(path)), show(path, after[path])))
+            for path, reason in record.reasons.items():
+                if previous.reasons.get(path) != reason:
+                    changes.append(
+                        (f"修改理由·{_label(path)}", previous.reasons.get(path) or "（空）", reason)
+                    )
+            if previous.status != record.status:
+                changes.append(("状态", SheetStatus(previous.status).label, SheetStatus(record.status).label))
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=user.display_name if user else "系统",
+                kind={"+": "创建", "~": "修改", "-": "删除"}.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _label(path: str) -> str:
+    subject = _subject(path)
+    return f"{subject} {spec_of(path).label}" if subject else spec_of(path).label

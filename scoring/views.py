@@ -26,7 +26,7 @@ from .models import ScoringSheet
 from .permissions import can_override, can_review, can_self_assess, reads_every_unit
 from .rules import fmt2, score
 from .sheet_json import parse_sheets
-from .sheet_rows import build_parts, result_json
+from .sheet_rows import build_parts, result_json, sheet_history
 
 
 def _year(request, user) -> tuple[int, list[int]]:
@@ -229,7 +229,7 @@ def sheet_detail(request, pk):
             "can_review": can_review(request.user)
             and sheet.version == SheetVersion.SELF
             and sheet.status == SheetStatus.SUBMITTED,
-            "history": history_of(sheet),
+            "history": sheet_history(sheet),
         },
     )
 

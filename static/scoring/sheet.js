@@ -9,6 +9,9 @@
   var timer = null;
 
   function rowValue(row) {
+    if (row.getAttribute("data-kind") === "media") {
+      return Array.prototype.map.call(row.querySelectorAll("input[type=number]"), function (i) { return i.value; }).join(",");
+    }
     var field = row.querySelector("select, input[type=number]");
     return field ? field.value : "";
   }
@@ -23,7 +26,7 @@
         reason.required = changed;
       }
     }
-    if (row.hasAttribute("data-self") && row.getAttribute("data-kind") !== "media") {
+    if (row.hasAttribute("data-self")) {
       row.classList.toggle("diff", value !== row.getAttribute("data-self"));
     }
   }

@@ -1,0 +1,88 @@
+"""In a real browser: a unit assessor changes a prefilled item with a reason and submits; the
+reviewer sees that item highlighted beside the case record, then reviews it."""
+
+from datetime import date
+
+import pytest
+
+from org.enums import LeaderLevel
+from scoring.enums import SheetStatus, SheetVersion
+from scoring.models import ScoringSheet
+from tests.factories import CaseFactory
+
+PATH = "territorial[0].case_leader"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_assessor_changes_prefilled_item_and_reviewer_sees_it_highlighted(users, unit_a, page, browser_login, screenshot):
+    case = CaseFactory(
+        lead_unit=unit_a,
+        receipt_no="D2LN202507010001",
+        complaint="甲单位辖区石材厂粉尘扰民",
+        deadline=date(2025, 6, 30),
+        case_leader="王镇长",
+        case_leader_level=LeaderLevel.PRINCIPAL,
+        handler="李负责人",
+        points_resolved=True,
+    )
+    browser_login(users["staff"].username)
+    page.goto(f"{page.base_url}/scoring/?year=2025")
+    page.locator("[data-testid=todo] >> text=开始自评").click()
+    page.wait_for_url("**/edit/")
+    row = page.locator(f'tr[data-path="{PATH}"]')
+    assert "案件记录：包案领导 王镇长（主要领导）" in row.inner_text()
+    reason = row.locator("input.reason")
+    assert not reason.is_visible()
+    before = page.locator("#sheet-total").inner_text()
+    screenshot("scoring-1-prefilled-sheet")
+
+    row.locator("select").select_option("deputy")
+    assert reason.is_visible()
+    # The running total comes from the server's scoring module: one point less for a deputy.
+    page.wait_for_function(
+        "before => document.querySelector('#sheet-total').textContent.trim() !== before", arg=before
+    )
+    assert float(page.locator("#sheet-total").inner_text()) == pytest.approx(float(before) - 1)
+
+    # Submitting without the reason is refused with a message naming the item.
+    page.click("[data-testid=submit-sheet]")
+    assert "已修改预填值，请填写修改理由" in page.locator(f'tr[data-path="{PATH}"]').inner_text()
+    page.locator(f'tr[data-path="{PATH}"] input.reason').fill("包案领导实为分管副镇长")
+    screenshot("scoring-2-changed-with-reason")
+    page.click("[data-testid=submit-sheet]")
+    page.wait_for_url("**/sheets/*/")
+    own = ScoringSheet.objects.get(case=case, version=SheetVersion.SELF)
+    assert own.status == SheetStatus.SUBMITTED
+    assert own.reasons == {PATH: "包案领导实为分管副镇长"}
+
+    page.click("form[action='/logout/'] button")
+    browser_login(users["reviewer"].username)
+    page.goto(f"{page.base_url}/scoring/sheets/{own.pk}/")
+    highlighted = page.locator("[data-testid=compare] td.diff")
+    assert highlighted.count() == 1
+    assert highlighted.first.inner_text() == "分管领导"
+    changed_row = page.locator(f'[data-testid=compare] tr[data-path="{PATH}"]')
+    assert "包案领导实为分管副镇长" in changed_row.inner_text()
+    assert "主要领导" in changed_row.inner_text()
+    screenshot("scoring-3-reviewer-sees-highlight")
+
+    page.click("[data-testid=start-review]")
+    page.wait_for_url("**/edit/")
+    review_row = page.locator(f'tr[data-path="{PATH}"]')
+    assert review_row.locator("td.self-cell.diff").count() == 1
+    # The reviewer changes another item; that row is marked as differing from the self-assessment.
+    other = page.locator('tr[data-path="plan_reviewed"]')
+    assert "diff" not in (other.get_attribute("class") or "")
+    other.locator("select").select_option("1")
+    other.locator("input.reason").fill("经核实方案已由监管部门签字盖章")
+    assert "diff" in other.get_attribute("class")
+    page.wait_for_function("() => document.querySelector('#sheet-total').textContent.trim() === '33.00'")
+    screenshot("scoring-4-review-form")
+    page.click("[data-testid=submit-sheet]")
+    page.wait_for_url("**/sheets/*/")
+    review = ScoringSheet.objects.get(case=case, version=SheetVersion.REVIEW)
+    assert review.status == SheetStatus.SUBMITTED
+    assert review.data["plan_reviewed"] is True
+    assert page.locator("[data-testid=compare] td.review-cell.diff").count() == 1
+    screenshot("scoring-5-review-side-by-side")
