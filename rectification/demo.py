@@ -4,8 +4,16 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from .enums import MeasureKind, TaskStatus
-from .models import AnnualTarget, Measure, Milestone, RectificationTask
+from .enums import LookBackResult, MeasureKind, TaskStatus, TaskStep
+from .models import (
+    AnnualTarget,
+    LookBackCheck,
+    Measure,
+    Milestone,
+    ProgressReport,
+    RectificationTask,
+    TaskStepRecord,
+)
 
 ROUND1_PROBLEMS = [
     "风景区内部分违规建设项目未依法清理整治",
@@ -73,6 +81,9 @@ def seed(ctx) -> None:
                 task=task, year=deadline.year, target=task.target, reached=True, evidence="示例：验收报告"
             )
     _round2(ctx)
+    _close_out_steps(ctx)
+    _look_back(ctx)
+    _progress(ctx)
 
 
 def _round2(ctx) -> None:
@@ -134,6 +145,7 @@ def _measures(task, unit, kinds, *, done: bool) -> None:
             done=done,
             done_on=deadline if done else None,
             evidence="示例：完成依据材料" if done else "",
+            **(_evidence(kind, deadline) if done else {}),
         )
         for k, fraction in enumerate((3, 1), start=1):
             due = deadline - timedelta(days=30 * fraction)
@@ -143,3 +155,104 @@ def _measures(task, unit, kinds, *, done: bool) -> None:
                 description=f"节点{k}",
                 done_on=due if (done or due < timezone.localdate() - timedelta(days=40)) else None,
             )
+
+
+def _evidence(kind, day) -> dict:
+    """Demo completion evidence of a finished measure, as its kind requires (domain.md §3)."""
+    return {
+        MeasureKind.POLICY: {
+            "document": "【示例】千景管发〔2018〕12号",
+            "document_issued_on": day,
+            "document_in_force": True,
+        },
+        MeasureKind.ENGINEERING: {
+            "works_finished_on": day - timedelta(days=10),
+            "acceptance_on": day,
+            "acceptance_document": "【示例】竣工验收报告",
+        },
+        MeasureKind.CLOSURE: {"closed_on": day},
+        MeasureKind.ENFORCEMENT: {
+            "case_filed_no": "【示例】千景执立〔2018〕3号",
+            "penalty_decision_no": "【示例】千景执罚〔2018〕3号",
+            "penalty_executed_on": day,
+            "offender_complied": True,
+            "violation_fixed": True,
+        },
+        MeasureKind.ACCOUNTABILITY: {"investigation_done_on": day, "persons_held": "【示例】2人诫勉谈话"},
+    }[kind]
+
+
+_STEPS_TO = {
+    TaskStatus.COMPLETE: (TaskStep.COMPLETE,),
+    TaskStatus.CLOSED: (TaskStep.COMPLETE, TaskStep.ACCEPT, TaskStep.PUBLICIZE, TaskStep.CLOSE),
+    TaskStatus.FILED: (TaskStep.COMPLETE, TaskStep.ACCEPT, TaskStep.PUBLICIZE, TaskStep.CLOSE, TaskStep.FILE),
+}
+_STEP_STATES = {
+    TaskStep.COMPLETE: (TaskStatus.IN_PROGRESS, TaskStatus.COMPLETE),
+    TaskStep.ACCEPT: (TaskStatus.COMPLETE, TaskStatus.ACCEPTED),
+    TaskStep.PUBLICIZE: (TaskStatus.ACCEPTED, TaskStatus.PUBLICIZED),
+    TaskStep.CLOSE: (TaskStatus.PUBLICIZED, TaskStatus.CLOSED),
+    TaskStep.FILE: (TaskStatus.CLOSED, TaskStatus.FILED),
+}
+_STEP_OFFSET = {
+    TaskStep.COMPLETE: 0,
+    TaskStep.ACCEPT: 5,
+    TaskStep.PUBLICIZE: 7,
+    TaskStep.CLOSE: 15,
+    TaskStep.FILE: 20,
+}
+
+
+def _close_out_steps(ctx) -> None:
+    """The recorded close-out steps of the demo tasks already past "in progress" (create-only)."""
+    tasks = RectificationTask.objects.filter(status__in=list(_STEPS_TO), number__startswith="R")
+    for task in tasks:
+        for step in _STEPS_TO[task.status]:
+            source, target = _STEP_STATES[step]
+            day = task.deadline + timedelta(days=_STEP_OFFSET[step])
+            _, made = TaskStepRecord.objects.get_or_create(
+                task=task,
+                step=step,
+                defaults={
+                    "from_status": source,
+                    "to_status": target,
+                    "at": timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10)),
+                    "on_date": day,
+                    "note": "【示例】",
+                },
+            )
+            ctx.count("销号环节记录", made)
+
+
+def _look_back(ctx) -> None:
+    """Round-1 look-back: the measures of R1-01…R1-15 checked on site and holding; the rest not yet."""
+    measures = Measure.objects.filter(task__inspection=ctx.inspections["C1"], task__seq__lte=15)
+    for measure in measures.select_related("task"):
+        _, made = LookBackCheck.objects.get_or_create(
+            measure=measure,
+            checked_on=date(2021, 9, 1) + timedelta(days=measure.task.seq),
+            defaults={
+                "inspector": "【示例】协调组检查组",
+                "result": LookBackResult.HOLDS,
+                "notes": "现场核查，整改成果巩固。",
+            },
+        )
+        ctx.count("回头看检查", made)
+
+
+def _progress(ctx) -> None:
+    """Progress reports of round 2: R2-01 reported recently, R2-02 silent for more than 7 days."""
+    today = timezone.localdate()
+    specs = [
+        ("R2-01", 2, 60, "【示例】生态修复工程主体完成，正在补植。"),
+        ("R2-02", 12, 40, "【示例】提标改造设备已到场。"),
+        ("R2-03", 5, 30, "【示例】在线监控已覆盖12家餐饮单位。"),
+    ]
+    for number, days_ago, percent, text in specs:
+        task = RectificationTask.objects.filter(inspection=ctx.inspections["C2"], number=number).first()
+        if task is None or task.progress_reports.exists():
+            continue
+        ProgressReport.objects.create(
+            task=task, reported_on=today - timedelta(days=days_ago), text=text, percent=percent
+        )
+        ctx.count("整改进展", True)
