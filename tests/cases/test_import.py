@@ -153,7 +153,7 @@ def test_import_changed_row_updates_with_history_and_empty_cells_keep_values(wor
     case.save()
     row = list(ROW)
     row[2] = "更正后的举报内容"
-    report = import_cases(sheet_bytes([row], HEADERS + ["调查核实情况"]), world, actor=None)
+    report = import_cases(sheet_bytes([row], [*HEADERS, "调查核实情况"]), world, actor=None)
     assert report.as_dict()["updated"] == 1
     case.refresh_from_db()
     assert (case.complaint, case.investigation) == ("更正后的举报内容", "单位填写的核查情况")

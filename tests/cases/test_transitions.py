@@ -222,7 +222,8 @@ def test_concurrent_presses_in_two_threads_give_one_transition_and_one_refusal(u
             connection.close()
 
     threads = [
-        threading.Thread(target=press, args=(c, u)) for c, u in zip(copies, (users["staff"], users["head"]))
+        threading.Thread(target=press, args=(c, u))
+        for c, u in zip(copies, (users["staff"], users["head"]), strict=True)
     ]
     for thread in threads:
         thread.start()
