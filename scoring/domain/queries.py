@@ -201,7 +201,8 @@ def rank(results: list[UnitResult]) -> list[UnitResult]:
     last whatever their score, then units without cases, unranked."""
 
     def key(r: UnitResult):
-        return (r.overridden, r.average is None, -(r.average or 0), r.unit.sort_order, r.unit.pk)
+        group = 1 if r.overridden else (2 if r.average is None else 0)
+        return (group, -(r.average or 0), r.unit.sort_order, r.unit.pk)
 
     ordered = sorted(results, key=key)
     previous, previous_rank = None, 0
