@@ -75,13 +75,13 @@ def inconsistent_dates(kind: str, values: Mapping) -> list[str]:
     """Order problems between the evidence dates, e.g. accepted before the works were finished."""
     problems = []
     finished, accepted = values.get("works_finished_on"), values.get("acceptance_on")
-    if kind == MeasureKind.ENGINEERING and isinstance(finished, date) and isinstance(accepted, date):
-        if accepted < finished:
-            problems.append("竣工验收日期不能早于完工日期")
+    both = isinstance(finished, date) and isinstance(accepted, date)
+    if kind == MeasureKind.ENGINEERING and both and accepted < finished:
+        problems.append("竣工验收日期不能早于完工日期")
     closed, cleared = values.get("closed_on"), values.get("cleared_on")
-    if kind == MeasureKind.CLOSURE and isinstance(closed, date) and isinstance(cleared, date):
-        if cleared < closed:
-            problems.append("拆除清理完成日期不能早于关停搬迁日期")
+    both = isinstance(closed, date) and isinstance(cleared, date)
+    if kind == MeasureKind.CLOSURE and both and cleared < closed:
+        problems.append("拆除清理完成日期不能早于关停搬迁日期")
     return problems
 
 

@@ -66,9 +66,10 @@ def task_list_rows(qs: QuerySet) -> Iterator[list]:
         ]
         measures = list(task.measures.all())
         if not measures:
-            yield head + ["", "", "", "", "", "", ""]
+            yield [*head, "", "", "", "", "", "", ""]
         for measure in measures:
-            yield head + [
+            yield [
+                *head,
                 measure.seq,
                 measure.get_kind_display(),
                 measure.content,

@@ -90,7 +90,9 @@ class MeasureCompleteForm(forms.Form):
 
 class ProgressForm(forms.Form):
     reported_on = forms.DateField(label="报告日期", widget=DATE)
-    measure = forms.ModelChoiceField(label="所属措施", queryset=Measure.objects.none(), required=False, empty_label="整个任务")
+    measure = forms.ModelChoiceField(
+        label="所属措施", queryset=Measure.objects.none(), required=False, empty_label="整个任务"
+    )
     percent = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100)
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label="照片或附件")
@@ -115,7 +117,10 @@ class StepForm(forms.Form):
 
 class AnnualTargetForm(forms.Form):
     reached = forms.TypedChoiceField(
-        label="是否达到", choices=[("1", "已达到"), ("0", "未达到")], coerce=lambda v: v == "1", widget=forms.RadioSelect
+        label="是否达到",
+        choices=[("1", "已达到"), ("0", "未达到")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
     evidence = forms.CharField(label="达到依据", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

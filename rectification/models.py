@@ -267,9 +267,15 @@ class Attachment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(progress_report__isnull=False, look_back_check__isnull=True, measure__isnull=True)
-                    | models.Q(progress_report__isnull=True, look_back_check__isnull=False, measure__isnull=True)
-                    | models.Q(progress_report__isnull=True, look_back_check__isnull=True, measure__isnull=False)
+                    models.Q(
+                        progress_report__isnull=False, look_back_check__isnull=True, measure__isnull=True
+                    )
+                    | models.Q(
+                        progress_report__isnull=True, look_back_check__isnull=False, measure__isnull=True
+                    )
+                    | models.Q(
+                        progress_report__isnull=True, look_back_check__isnull=True, measure__isnull=False
+                    )
                 ),
                 name="%(app_label)s_%(class)s_exactly_one_owner",
             ),

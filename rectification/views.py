@@ -114,12 +114,16 @@ def task_detail(request, pk):
     queries.annotate_task(task, today)
     measures = list(
         task.measures.select_related("responsible_unit").prefetch_related(
-            "milestones", "evidence_files", Prefetch("look_back_checks", queryset=LookBackCheck.objects.order_by("-checked_on", "-id"))
+            "milestones",
+            "evidence_files",
+            Prefetch("look_back_checks", queryset=LookBackCheck.objects.order_by("-checked_on", "-id")),
         )
     )
     for measure in measures:
         measure.schedule_status = queries.schedule_of_measure(measure, today)
-        measure.warning, measure.warning_colour = queries.warning_of(measure.schedule_status, measure.deadline, today)
+        measure.warning, measure.warning_colour = queries.warning_of(
+            measure.schedule_status, measure.deadline, today
+        )
     reports = task.progress_reports.select_related("measure", "reported_by").prefetch_related("attachments")
     years = sorted({t.year for t in task.annual_targets.all()})
     grades = [(year, queries.grade_of(task, year, today=today)) for year in years]
@@ -148,7 +152,9 @@ def task_detail(request, pk):
 def _next_steps(task, access):
     from .domain.services import CLOSE_OUT
 
-    return [(step, TaskStep(step).label) for step, (sources, _) in CLOSE_OUT.items() if task.status in sources]
+    return [
+        (step, TaskStep(step).label) for step, (sources, _) in CLOSE_OUT.items() if task.status in sources
+    ]
 
 
 @login_required
@@ -195,7 +201,9 @@ def measure_complete(request, pk):
         else:
             messages.success(request, f"措施{measure.seq}已标记完成。")
             return redirect("rectification:detail", pk=task.pk)
-    return render(request, "rectification/measure_complete.html", {"measure": measure, "task": task, "form": form})
+    return render(
+        request, "rectification/measure_complete.html", {"measure": measure, "task": task, "form": form}
+    )
 
 
 @login_required
@@ -245,11 +253,16 @@ def task_step(request, pk, step):
 def annual_target(request, pk, target_pk):
     task = _visible_task(request, pk)
     target = get_object_or_404(task.annual_targets, pk=target_pk)
-    form = AnnualTargetForm(request.POST or None, initial={"reached": "1" if target.reached else "0", "evidence": target.evidence})
+    form = AnnualTargetForm(
+        request.POST or None, initial={"reached": "1" if target.reached else "0", "evidence": target.evidence}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             mark_annual_target(
-                target, actor=request.user, reached=form.cleaned_data["reached"], evidence=form.cleaned_data["evidence"]
+                target,
+                actor=request.user,
+                reached=form.cleaned_data["reached"],
+                evidence=form.cleaned_data["evidence"],
             )
         except DomainError as exc:
             _form_error(form, exc)
@@ -284,18 +297,27 @@ def _round1(request):
 @login_required
 def look_back(request):
     inspection = _round1(request)
-    tasks = tasks_visible_to(request.user).filter(inspection=inspection).order_by("seq", "number").prefetch_related(
-        Prefetch(
-            "measures",
-            queryset=Measure.objects.order_by("seq", "id").prefetch_related(
-                Prefetch("look_back_checks", queryset=LookBackCheck.objects.order_by("-checked_on", "-id"))
-            ),
+    tasks = (
+        tasks_visible_to(request.user)
+        .filter(inspection=inspection)
+        .order_by("seq", "number")
+        .prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.order_by("seq", "id").prefetch_related(
+                    Prefetch(
+                        "look_back_checks", queryset=LookBackCheck.objects.order_by("-checked_on", "-id")
+                    )
+                ),
+            )
         )
     )
     tasks = list(tasks)
     measures = [m for t in tasks for m in t.measures.all()]
     checked = sum(1 for m in measures if m.look_back_checks.all())
-    rebounded = sum(1 for m in measures if m.look_back_checks.all() and m.look_back_checks.all()[0].result == "rebounded")
+    rebounded = sum(
+        1 for m in measures if m.look_back_checks.all() and m.look_back_checks.all()[0].result == "rebounded"
+    )
     return render(
         request,
         "rectification/look_back.html",
@@ -316,7 +338,9 @@ def look_back_new(request, pk):
     measure = _visible_measure(request, pk)
     if not access_of(request.user).writes_all:
         return render(request, "403.html", {"message": "只有协调组办公室可以记录回头看检查。"}, status=403)
-    form = LookBackForm(request.POST or None, request.FILES or None, initial={"checked_on": timezone.localdate()})
+    form = LookBackForm(
+        request.POST or None, request.FILES or None, initial={"checked_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -334,7 +358,9 @@ def look_back_new(request, pk):
         else:
             messages.success(request, "回头看检查已记录。")
             return redirect("rectification:look_back")
-    return render(request, "rectification/look_back_form.html", {"measure": measure, "task": measure.task, "form": form})
+    return render(
+        request, "rectification/look_back_form.html", {"measure": measure, "task": measure.task, "form": form}
+    )
 
 
 # --- department plan (时间表、路线图、任务书) ---------------------------------------------------
@@ -357,7 +383,9 @@ def _plan_context(request, unit_pk):
     for task in tasks:
         for measure in task.measures.all():
             measure.schedule_status = queries.schedule_of_measure(measure, today)
-            measure.warning, measure.warning_colour = queries.warning_of(measure.schedule_status, measure.deadline, today)
+            measure.warning, measure.warning_colour = queries.warning_of(
+                measure.schedule_status, measure.deadline, today
+            )
             for milestone in measure.milestones.all():
                 timetable.append((milestone.due, task, measure, milestone.description, milestone.done_on))
             timetable.append((measure.deadline, task, measure, "措施完成时限", measure.done_on))
@@ -397,22 +425,31 @@ def grades(request):
     except ValueError:
         year = today.year
     tasks = queries.graded_tasks(
-        tasks_visible_to(request.user).filter(annual_targets__year=year).distinct().order_by("lead_unit_id", "seq"),
+        tasks_visible_to(request.user)
+        .filter(annual_targets__year=year)
+        .distinct()
+        .order_by("lead_unit_id", "seq"),
         year,
         today=today,
     )
     units: dict = {}
     for task in tasks:
         units.setdefault(task.lead_unit, []).append(task)
-    return render(request, "rectification/grades.html", {"year": year, "units": units, "years": range(2018, today.year + 2)})
+    return render(
+        request,
+        "rectification/grades.html",
+        {"year": year, "units": units, "years": range(2018, today.year + 2)},
+    )
 
 
 # --- public result page (no login) ------------------------------------------------------------
 
 
 def public_list(request):
-    tasks = RectificationTask.objects.filter(status__in=PUBLIC_STATES).select_related("inspection").order_by(
-        "inspection_id", "seq"
+    tasks = (
+        RectificationTask.objects.filter(status__in=PUBLIC_STATES)
+        .select_related("inspection")
+        .order_by("inspection_id", "seq")
     )
     return render(request, "rectification/public_list.html", {"tasks": tasks})
 
@@ -427,6 +464,9 @@ def public_task(request, pk):
     return render(
         request,
         "rectification/public_task.html",
-        {"task": task, "publicized_on": publicity_started_on(task), "publicity_ends": publicity_ends_on(task)},
+        {
+            "task": task,
+            "publicized_on": publicity_started_on(task),
+            "publicity_ends": publicity_ends_on(task),
+        },
     )
-

@@ -20,7 +20,17 @@ from ..exporters import COLUMNS
 from ..models import Measure, Milestone, RectificationTask
 
 HEADER_SCAN_ROWS = 10
-REQUIRED = ("任务编号", "反馈问题", "牵头单位", "责任人", "整改标准", "整改时限", "措施类别", "措施内容", "措施时限")
+REQUIRED = (
+    "任务编号",
+    "反馈问题",
+    "牵头单位",
+    "责任人",
+    "整改标准",
+    "整改时限",
+    "措施类别",
+    "措施内容",
+    "措施时限",
+)
 TASK_COLUMNS = {
     "任务序号": "seq",
     "反馈问题": "problem",
@@ -92,7 +102,9 @@ def import_task_list(source, *, inspection, actor=None) -> ImportResult:
                 continue
             known = group["task"].get(name)
             if known not in (None, "", ()) and known != value:
-                errors.append(f"第{line}行“{_label(name)}”：与第{group['line']}行同一任务 {number} 的值不一致")
+                errors.append(
+                    f"第{line}行“{_label(name)}”：与第{group['line']}行同一任务 {number} 的值不一致"
+                )
             else:
                 group["task"][name] = value
         if measure_values is not None:
@@ -180,8 +192,13 @@ def _parse_row(raw, columns, line, units, errors):
         elif attr == "cooperating_units":
             value = tuple(
                 sorted(
-                    {u.pk for part in re.split(r"[、,，;；\n]", str(value or "")) if part.strip()
-                     for u in [_unit(part.strip(), name, units, fail)] if u}
+                    {
+                        u.pk
+                        for part in re.split(r"[、,，;；\n]", str(value or ""))
+                        if part.strip()
+                        for u in [_unit(part.strip(), name, units, fail)]
+                        if u
+                    }
                 )
             )
         else:
@@ -288,7 +305,9 @@ def _check_groups(groups, errors) -> None:
             seq = measure["seq"] or position
             measure["seq"] = seq
             if seq in seen:
-                errors.append(f"第{row_line}行“措施序号”：任务 {number} 的措施序号 {seq} 与第{seen[seq]}行重复")
+                errors.append(
+                    f"第{row_line}行“措施序号”：任务 {number} 的措施序号 {seq} 与第{seen[seq]}行重复"
+                )
             seen[seq] = row_line
 
 

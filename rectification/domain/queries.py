@@ -48,7 +48,9 @@ def due_soon_task_q(days: int, today=None) -> Q:
 
 def for_list(qs: QuerySet) -> QuerySet:
     """Tasks ready for a list: related rows joined and what schedule status needs prefetched."""
-    return with_schedule_data(qs.select_related("inspection", "lead_unit").prefetch_related("cooperating_units"))
+    return with_schedule_data(
+        qs.select_related("inspection", "lead_unit").prefetch_related("cooperating_units")
+    )
 
 
 # --- schedule status (computed, never stored) ------------------------------------------------
@@ -57,7 +59,9 @@ def for_list(qs: QuerySet) -> QuerySet:
 def with_schedule_data(qs: QuerySet) -> QuerySet:
     """Prefetch what schedule status and grades are computed from: measures, milestones, targets."""
     return qs.prefetch_related(
-        Prefetch("measures", queryset=Measure.objects.select_related("responsible_unit").order_by("seq", "id")),
+        Prefetch(
+            "measures", queryset=Measure.objects.select_related("responsible_unit").order_by("seq", "id")
+        ),
         Prefetch("measures__milestones", queryset=Milestone.objects.order_by("due", "id")),
         "annual_targets",
     )
@@ -92,7 +96,11 @@ def schedule_of_task(task: RectificationTask, today: date) -> ScheduleStatus:
 
 def warning_of(status: str, deadline: date | None, today: date) -> tuple[str, str]:
     """(label, colour) in the 三单预警 palette: red overdue, yellow behind, blue due within DUE_SOON_DAYS."""
-    if status == ScheduleStatus.ON_SCHEDULE and deadline and deadline <= today + timedelta(days=settings.DUE_SOON_DAYS):
+    if (
+        status == ScheduleStatus.ON_SCHEDULE
+        and deadline
+        and deadline <= today + timedelta(days=settings.DUE_SOON_DAYS)
+    ):
         return "即将到期", warning_colour[DUE_SOON]
     return ScheduleStatus(status).label, warning_colour[status]
 

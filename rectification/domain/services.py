@@ -49,7 +49,14 @@ def update_task(
 
 
 def complete_measure(
-    measure: Measure, *, actor, evidence: dict, done_on: date, note: str = "", files=(), today: date | None = None
+    measure: Measure,
+    *,
+    actor,
+    evidence: dict,
+    done_on: date,
+    note: str = "",
+    files=(),
+    today: date | None = None,
 ) -> Measure:
     """Mark a measure complete once the evidence its kind needs is given (domain.md §3).
 
@@ -61,7 +68,8 @@ def complete_measure(
     missing = missing_evidence(measure.kind, values)
     if missing:
         raise DomainError(
-            f"{measure.get_kind_display()}标记完成前须提供：{'、'.join(missing)}。", field=_first_missing(measure, missing)
+            f"{measure.get_kind_display()}标记完成前须提供：{'、'.join(missing)}。",
+            field=_first_missing(measure, missing),
         )
     problems = inconsistent_dates(measure.kind, values)
     if done_on is None:
@@ -123,7 +131,12 @@ def report_progress(
     checked = check_uploads(files)
     with transaction.atomic():
         report = ProgressReport(
-            task=task, measure=measure, reported_on=reported_on, text=text.strip(), percent=percent, reported_by=actor
+            task=task,
+            measure=measure,
+            reported_on=reported_on,
+            text=text.strip(),
+            percent=percent,
+            reported_by=actor,
         )
         report._history_user = actor
         report.save()
@@ -169,7 +182,11 @@ def record_look_back(
         check.save()
         _save_files(checked, actor, look_back_check=check)
         if result == LookBackResult.REBOUNDED:
-            _reopen(measure, actor=actor, reason=f"回头看检查（{checked_on:%Y-%m-%d}）发现问题反弹：{notes}".rstrip("："))
+            _reopen(
+                measure,
+                actor=actor,
+                reason=f"回头看检查（{checked_on:%Y-%m-%d}）发现问题反弹：{notes}".rstrip("："),
+            )
     return check
 
 
@@ -209,9 +226,7 @@ def advance_task(
         raise DomainError("未知的销号环节。")
     sources, target = CLOSE_OUT[step]
     if task.status not in sources:
-        raise DomainError(
-            f"任务当前为“{task.get_status_display()}”，不能进行“{TaskStep(step).label}”。"
-        )
+        raise DomainError(f"任务当前为“{task.get_status_display()}”，不能进行“{TaskStep(step).label}”。")
     _check_step_allowed(task, step, actor=actor, today=today)
     with transaction.atomic():
         return _record_step(task, step, target, actor=actor, note=note, today=today, expect=task.status)

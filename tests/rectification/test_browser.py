@@ -1,7 +1,6 @@
 """Unit staff in a real browser: a progress report with a photo, then an engineering measure
 completed only once its completion-acceptance evidence is given."""
 
-import io
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,11 @@ def test_unit_staff_reports_progress_and_completes_engineering_measure(
 ):
     today = timezone.localdate()
     task = TaskFactory(
-        lead_unit=unit_a, accepting_unit=unit_b, number="R2-02", problem="景区污水处理厂提标改造滞后", deadline=today + timedelta(days=40)
+        lead_unit=unit_a,
+        accepting_unit=unit_b,
+        number="R2-02",
+        problem="景区污水处理厂提标改造滞后",
+        deadline=today + timedelta(days=40),
     )
     measure = MeasureFactory(task=task, seq=1, kind=MeasureKind.ENGINEERING, content="污水处理厂提标改造工程")
     MilestoneFactory(measure=measure, due=today - timedelta(days=2), description="主体完工")
@@ -43,7 +46,12 @@ def test_unit_staff_reports_progress_and_completes_engineering_measure(
     timeline = page.locator("[data-testid=progress-list]")
     assert "主体工程已完工，正在调试设备。" in timeline.inner_text()
     assert "完成 80%" in timeline.inner_text()
-    assert page.locator("[data-testid=progress-list] img.thumb").evaluate("img => img.naturalWidth") == 320
+    assert (
+        page.locator("[data-testid=progress-list] img.thumb").evaluate(
+            "img => img.complete ? img.naturalWidth : new Promise(r => { img.onload = () => r(img.naturalWidth); })"
+        )
+        == 320
+    )
     screenshot("rectification-detail-with-progress")
 
     # Completing without the completion-acceptance evidence is refused, naming what is missing.

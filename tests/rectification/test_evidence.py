@@ -17,8 +17,16 @@ CASES = [
     (MeasureKind.POLICY, {"document": "文", "document_issued_on": D, "document_in_force": True}, []),
     (MeasureKind.ENGINEERING, {"works_finished_on": D}, ["竣工验收日期", "竣工验收文件"]),
     (MeasureKind.ENGINEERING, {"works_finished_on": D, "acceptance_on": D}, ["竣工验收文件"]),
-    (MeasureKind.ENGINEERING, {"works_finished_on": D, "acceptance_on": D, "acceptance_document": "  "}, ["竣工验收文件"]),
-    (MeasureKind.ENGINEERING, {"works_finished_on": D, "acceptance_on": D, "acceptance_document": "验收报告"}, []),
+    (
+        MeasureKind.ENGINEERING,
+        {"works_finished_on": D, "acceptance_on": D, "acceptance_document": "  "},
+        ["竣工验收文件"],
+    ),
+    (
+        MeasureKind.ENGINEERING,
+        {"works_finished_on": D, "acceptance_on": D, "acceptance_document": "验收报告"},
+        [],
+    ),
     (MeasureKind.CLOSURE, {}, ["关停搬迁日期"]),
     (MeasureKind.CLOSURE, {"closed_on": D}, []),
     (MeasureKind.CLOSURE, {"closed_on": D, "clearance_required": True}, ["拆除清理完成日期"]),
@@ -30,7 +38,12 @@ CASES = [
     ),
     (
         MeasureKind.ENFORCEMENT,
-        {"case_filed_no": "立1", "penalty_decision_no": "罚1", "penalty_executed_on": D, "offender_complied": True},
+        {
+            "case_filed_no": "立1",
+            "penalty_decision_no": "罚1",
+            "penalty_executed_on": D,
+            "offender_complied": True,
+        },
         ["违法行为已纠正"],
     ),
     (
@@ -59,7 +72,11 @@ def test_complete_measure_engineering_without_acceptance_refused_and_nothing_sav
     measure = MeasureFactory(task__lead_unit=unit_a, kind=MeasureKind.ENGINEERING)
     with pytest.raises(DomainError) as refused:
         complete_measure(
-            measure, actor=users["staff"], evidence={"works_finished_on": D}, done_on=D, today=date(2021, 7, 1)
+            measure,
+            actor=users["staff"],
+            evidence={"works_finished_on": D},
+            done_on=D,
+            today=date(2021, 7, 1),
         )
     assert refused.value.message == "工程措施标记完成前须提供：竣工验收日期、竣工验收文件。"
     measure.refresh_from_db()
@@ -69,10 +86,20 @@ def test_complete_measure_engineering_without_acceptance_refused_and_nothing_sav
 @pytest.mark.django_db
 def test_complete_measure_engineering_with_evidence_saves(users, unit_a):
     measure = MeasureFactory(task__lead_unit=unit_a, kind=MeasureKind.ENGINEERING)
-    evidence = {"works_finished_on": D, "acceptance_on": date(2021, 7, 1), "acceptance_document": "竣工验收报告"}
-    complete_measure(measure, actor=users["staff"], evidence=evidence, done_on=date(2021, 7, 1), today=date(2021, 7, 1))
+    evidence = {
+        "works_finished_on": D,
+        "acceptance_on": date(2021, 7, 1),
+        "acceptance_document": "竣工验收报告",
+    }
+    complete_measure(
+        measure, actor=users["staff"], evidence=evidence, done_on=date(2021, 7, 1), today=date(2021, 7, 1)
+    )
     measure = Measure.objects.get(pk=measure.pk)
-    assert (measure.done, measure.done_on, measure.acceptance_document) == (True, date(2021, 7, 1), "竣工验收报告")
+    assert (measure.done, measure.done_on, measure.acceptance_document) == (
+        True,
+        date(2021, 7, 1),
+        "竣工验收报告",
+    )
     assert Attachment.objects.count() == 0
 
 

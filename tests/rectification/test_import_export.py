@@ -64,10 +64,16 @@ def test_import_creates_tasks_measures_milestones(setup):
     result = import_task_list(source, inspection=setup)
     assert (result.tasks_created, result.measures_created, result.milestones_created) == (2, 3, 6)
     task = RectificationTask.objects.get(number="R2-01")
-    assert (task.lead_unit.name, task.deadline, task.accepting_unit.name) == ("甲单位", date(2021, 12, 31), "乙单位")
+    assert (task.lead_unit.name, task.deadline, task.accepting_unit.name) == (
+        "甲单位",
+        date(2021, 12, 31),
+        "乙单位",
+    )
     assert [u.name for u in task.cooperating_units.all()] == ["乙单位"]
     assert list(task.measures.values_list("seq", "kind")) == [(1, "engineering"), (2, "policy")]
-    assert list(Milestone.objects.filter(measure__task=task, measure__seq=1).values_list("due", "description")) == [
+    assert list(
+        Milestone.objects.filter(measure__task=task, measure__seq=1).values_list("due", "description")
+    ) == [
         (date(2021, 6, 30), "完成设计"),
         (date(2021, 9, 30), "主体完工"),
     ]

@@ -68,7 +68,12 @@ def test_look_back_holds_changes_nothing(users, done_task):
 def test_look_back_by_unit_staff_refused(users, done_task):
     with pytest.raises(DomainError) as refused:
         record_look_back(
-            done_task.measures.first(), actor=users["staff"], checked_on=D, inspector="x", result="holds", today=D
+            done_task.measures.first(),
+            actor=users["staff"],
+            checked_on=D,
+            inspector="x",
+            result="holds",
+            today=D,
         )
     assert refused.value.message == "只有协调组办公室可以记录回头看检查。"
 
@@ -132,9 +137,13 @@ def test_progress_percent_over_100_refused(users, unit_a):
         (D - timedelta(days=2), D, ScheduleStatus.ON_SCHEDULE),  # done a day late: caught up now
     ],
 )
-def test_tasks_with_status_from_database_at_boundaries(unit_a, due, done_on, expected, django_assert_num_queries):
+def test_tasks_with_status_from_database_at_boundaries(
+    unit_a, due, done_on, expected, django_assert_num_queries
+):
     task = TaskFactory(lead_unit=unit_a, deadline=D + timedelta(days=90))
-    MilestoneFactory(measure=MeasureFactory(task=task, deadline=D + timedelta(days=60)), due=due, done_on=done_on)
+    MilestoneFactory(
+        measure=MeasureFactory(task=task, deadline=D + timedelta(days=60)), due=due, done_on=done_on
+    )
     with django_assert_num_queries(4):
         (row,) = tasks_with_status(RectificationTask.objects.all(), D)
     assert row.schedule_status == expected
@@ -155,7 +164,9 @@ def test_task_grades_for_year_per_unit_constant_queries(unit_a, unit_b, django_a
         t = TaskFactory(lead_unit=unit)
         t.annual_targets.create(year=2021, target="t", reached=reached)
         m = MeasureFactory(task=t, done=complete, done_on=date(2021, 6, 1) if complete else None)
-        MilestoneFactory(measure=m, due=date(2021, 6, 30), done_on=date(2021, 7, 2) if late else date(2021, 6, 1))
+        MilestoneFactory(
+            measure=m, due=date(2021, 6, 30), done_on=date(2021, 7, 2) if late else date(2021, 6, 1)
+        )
 
     task(unit_a, reached=True, complete=True)
     task(unit_a, reached=True, complete=False)

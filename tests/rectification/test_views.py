@@ -120,8 +120,14 @@ def test_attachment_of_other_unit_is_404(users, unit_a, unit_b, login):
         },
     )
     attachment = Attachment.objects.get()
-    assert login(users["staff"]).get(reverse("rectification:attachment", args=[attachment.pk])).status_code == 404
-    assert login(users["staff_b"]).get(reverse("rectification:attachment", args=[attachment.pk])).status_code == 200
+    assert (
+        login(users["staff"]).get(reverse("rectification:attachment", args=[attachment.pk])).status_code
+        == 404
+    )
+    assert (
+        login(users["staff_b"]).get(reverse("rectification:attachment", args=[attachment.pk])).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("n", [1, 6])
@@ -155,7 +161,9 @@ def test_plan_pdf_embeds_cjk_font_and_title(users, unit_a, login, tmp_path):
 
 
 def test_public_task_page_without_login(client, unit_a):
-    task = TaskFactory(lead_unit=unit_a, status=TaskStatus.PUBLICIZED, contact_phone="0412-6600001", target="水质达标")
+    task = TaskFactory(
+        lead_unit=unit_a, status=TaskStatus.PUBLICIZED, contact_phone="0412-6600001", target="水质达标"
+    )
     MeasureFactory(task=task, content="建设污水管网", done=True, done_on=date(2021, 9, 1))
     html = client.get(reverse("public_tasks:public_task", args=[task.pk])).content.decode()
     for label in ("整改任务", "整改目标", "整改措施", "整改完成情况", "公示时间", "联系电话"):
