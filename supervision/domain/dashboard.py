@@ -121,7 +121,8 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
                 for pk, state, deadline, *_ in rows
                 if deadline
                 and deadline < at
-                and not (state in FINISHED_STATES and finished_at.get(pk) and finished_at[pk].date() < at)
+                # A finished case without a recorded finish (imported finished) never counts as overdue.
+                and (state not in FINISHED_STATES or (pk in finished_at and finished_at[pk].date() >= at))
             )
         )
 

@@ -137,7 +137,9 @@ def test_item_escalation_page_of_other_units_case_is_404(users, unit_b, login):
     response = login(users["staff"]).get(reverse("supervision:item", args=["case", case.pk]))
     assert response.status_code == 404
     letter = issue_letter(actor=users["office"], case=case, requirements="加快整改", today=TODAY)
-    assert login(users["staff"]).get(reverse("supervision:letter_detail", args=[letter.pk])).status_code == 404
+    assert (
+        login(users["staff"]).get(reverse("supervision:letter_detail", args=[letter.pk])).status_code == 404
+    )
     assert login(users["staff"]).get(reverse("supervision:letter_pdf", args=[letter.pk])).status_code == 404
 
 

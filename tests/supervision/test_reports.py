@@ -43,7 +43,11 @@ def make_fixture(unit_a, unit_b, n_extra=0):
         inspection=insp, lead_unit=unit_b, is_key=True, deadline=date(2026, 5, 15), receipt_no="KEY-1"
     )
     reopened = CaseFactory(
-        inspection=insp, lead_unit=unit_b, state=CaseState.REOPENED, penalty_cases=2, fine_amount=Decimal("1.50")
+        inspection=insp,
+        lead_unit=unit_b,
+        state=CaseState.REOPENED,
+        penalty_cases=2,
+        fine_amount=Decimal("1.50"),
     )
     move = CaseTransition.objects.create(
         case=reopened, from_state=CaseState.CLOSED, to_state=CaseState.REOPENED, reason="群众再次反映"

@@ -32,7 +32,8 @@ def test_beat_schedule_holds_every_entry_at_its_time():
 
 
 @pytest.mark.parametrize(
-    "task", [tasks.sweep_warnings, tasks.dispatch_daily, tasks.build_weekly_report, tasks.build_monthly_report]
+    "task",
+    [tasks.sweep_warnings, tasks.dispatch_daily, tasks.build_weekly_report, tasks.build_monthly_report],
 )
 def test_scheduled_task_acks_late_and_retries_transient_errors(task):
     assert task.acks_late is True

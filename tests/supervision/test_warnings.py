@@ -49,12 +49,17 @@ def test_sweep_raises_once_and_notifies_unit_heads_and_office(users, unit_a):
     case = CaseFactory(lead_unit=unit_a, deadline=DEADLINE)
     CaseFactory(lead_unit=unit_a, deadline=DEADLINE, state=CaseState.COMPLETED)  # finished: no warning
     created = sweep_warnings(today=DEADLINE)
-    assert [(w.case_id, w.level, w.reason) for w in created] == [(case.pk, "yellow", "今日到达整改时限，尚未完成")]
+    assert [(w.case_id, w.level, w.reason) for w in created] == [
+        (case.pk, "yellow", "今日到达整改时限，尚未完成")
+    ]
     assert sweep_warnings(today=DEADLINE) == []
     assert EarlyWarning.objects.count() == 1
     notes = Notification.objects.filter(kind="warning")
     assert sorted(n.recipient.username for n in notes) == ["head_u", "office_u"]
-    assert {n.reason for n in notes} == {"您是该事项牵头责任单位的负责人", "您是协调组办公室成员，负责督办预警事项"}
+    assert {n.reason for n in notes} == {
+        "您是该事项牵头责任单位的负责人",
+        "您是协调组办公室成员，负责督办预警事项",
+    }
 
 
 @pytest.mark.django_db

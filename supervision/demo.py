@@ -1,0 +1,44 @@
+"""Demo supervision records (示例数据): a warning sweep, one letter with a reply, a talk, and the
+reports of the current day, previous week and month. Creates only what is missing: a second run
+finds every record (by its unique period or by its warning) and changes no row."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .domain.escalation import issue_letter, record_talk
+from .domain.reports import build_report
+from .domain.warnings import sweep_warnings
+from .enums import ReportKind, WarningLevel
+from .models import AdmonitionTalk, EarlyWarning, SupervisionLetter
+
+
+def seed(ctx) -> None:
+    today = timezone.localdate()
+    raised = sweep_warnings(today=today)
+    for _ in raised:
+        ctx.count("预警", True)
+    office = ctx.users.get("office")
+    red = EarlyWarning.objects.filter(level=WarningLevel.RED).order_by("pk").first()
+    if office is not None and red is not None and not SupervisionLetter.objects.exists():
+        letter = issue_letter(
+            actor=office,
+            warning=red,
+            requirements="请你单位高度重视，分析滞后原因，倒排工期，并于回复时限前书面报送整改进展。",
+            today=today,
+        )
+        ctx.count("督办函", True)
+        if not AdmonitionTalk.objects.exists():
+            record_talk(
+                actor=office,
+                letter=letter,
+                held_on=today + timedelta(days=1),
+                is_public=False,
+                interviewees=f"{letter.unit.name}主要负责人",
+                interviewers="协调组办公室主任",
+                summary="通报整改滞后情况，要求十日内拿出整改方案并明确完成时限。",
+            )
+            ctx.count("约谈", True)
+    for kind in (ReportKind.DAILY, ReportKind.WEEKLY, ReportKind.MONTHLY):
+        _, made = build_report(kind, day=today)
+        ctx.count("调度报告", made)
