@@ -15,7 +15,9 @@ PATH = "territorial[0].case_leader"
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_assessor_changes_prefilled_item_and_reviewer_sees_it_highlighted(users, unit_a, page, browser_login, screenshot):
+def test_assessor_changes_prefilled_item_and_reviewer_sees_it_highlighted(
+    users, unit_a, page, browser_login, screenshot
+):
     case = CaseFactory(
         lead_unit=unit_a,
         receipt_no="D2LN202507010001",
