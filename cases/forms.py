@@ -141,7 +141,9 @@ class UploadFieldsMixin(forms.Form):
 
 
 class ProgressForm(UploadFieldsMixin):
-    happened_on = forms.DateField(label="进展日期", widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = forms.DateField(
+        label="进展日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
     files = forms.FileField(
         label="照片/材料",
@@ -153,6 +155,7 @@ class ProgressForm(UploadFieldsMixin):
 
 
 class AttachmentForm(UploadFieldsMixin):
+    prefix = "att"  # shares the case page with the progress form: distinct field ids
     file = forms.FileField(label="文件")
     kind = forms.ChoiceField(label="材料类型", choices=AttachmentKind.choices)
     title = forms.CharField(label="说明", max_length=200, required=False)
