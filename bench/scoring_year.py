@@ -1,0 +1,119 @@
+"""Benchmark: score every case of a 100 000-case year (domain.md §6), and count the queries.
+
+Builds a throwaway SQLite database (the test settings' private file), bulk-creates 100 000 cases
+over 20 units with a self-assessed sheet each and a review for every other one, then times
+``score_year`` (every sheet scored exactly) and ``year_results`` (the ranking).
+
+Run: .venv/bin/python bench/scoring_year.py [N]
+"""
+
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+YEAR = 2025
+
+
+def build(n: int) -> None:
+    from cases.enums import CaseState
+    from cases.models import PetitionCase
+    from org.enums import InspectionLevel, Role, UnitKind
+    from org.models import Inspection, RoleAssignment, Unit, User
+    from scoring.enums import SheetStatus, SheetVersion
+    from scoring.models import ScoringSheet
+    from tests.scoring.helpers import EXAMPLE
+
+    inspection = Inspection.objects.create(code="BENCH", name="基准督察", level=InspectionLevel.CENTRAL)
+    units = Unit.objects.bulk_create(Unit(name=f"基准单位{i}", kind=UnitKind.REGION) for i in range(20))
+    office = User.objects.create(username="bench_office")
+    RoleAssignment.objects.create(user=office, role=Role.OFFICE)
+    cases = PetitionCase.objects.bulk_create(
+        (
+            PetitionCase(
+                inspection=inspection,
+                receipt_no=f"B{i:07d}",
+                complaint="基准案件",
+                lead_unit=units[i % 20],
+                handler="负责人",
+                standard="标准",
+                deadline=date(YEAR, 1 + i % 12, 1 + i % 28),
+                state=CaseState.COMPLETED,
+            )
+            for i in range(n)
+        ),
+        batch_size=5000,
+    )
+    now = django.utils.timezone.now()
+
+    def sheets():
+        for i, case in enumerate(cases):
+            unit = units[i % 20]
+            data = {**EXAMPLE, "case": case.receipt_no, "locality": unit.name}
+            data["problems"] = {"solved": i % 4, "total": 3 + i % 2}
+            yield ScoringSheet(
+                case=case,
+                locality=unit,
+                year=YEAR,
+                version=SheetVersion.SELF,
+                status=SheetStatus.SUBMITTED,
+                submitted_at=now,
+                data=data,
+            )
+            if i % 2 == 0:
+                yield ScoringSheet(
+                    case=case,
+                    locality=unit,
+                    year=YEAR,
+                    version=SheetVersion.REVIEW,
+                    status=SheetStatus.SUBMITTED,
+                    submitted_at=now,
+                    data={**data, "fake": i % 10 == 0},
+                )
+
+    ScoringSheet.objects.bulk_create(sheets(), batch_size=5000)
+    return office
+
+
+def main() -> None:
+    from scoring.domain.queries import score_year, year_results
+
+    creation = connection.creation
+    t = time.perf_counter()
+    creation.create_test_db(verbosity=0, autoclobber=True)
+    print(f"throwaway database migrated in {time.perf_counter() - t:.1f} s")
+    try:
+        t = time.perf_counter()
+        office = build(N)
+        print(f"built {N} cases and {N + (N + 1) // 2} sheets in {time.perf_counter() - t:.1f} s")
+        for label, run in [
+            ("score_year (every sheet scored)", lambda: score_year(YEAR)),
+            ("year_results (ranking of 20 units)", lambda: year_results(office, YEAR)),
+        ]:
+            with CaptureQueriesContext(connection) as queries:
+                t = time.perf_counter()
+                out = run()
+                elapsed = time.perf_counter() - t
+            count = sum(len(v) for v in out.values()) if isinstance(out, dict) else sum(r.count for r in out)
+            print(
+                f"{label}: {elapsed:.2f} s, {len(queries)} queries, {count} case scores, "
+                f"{elapsed / max(count, 1) * 1e6:.0f} µs per case"
+            )
+    finally:
+        creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
