@@ -1,0 +1,27 @@
+"""The scoring demo: sheets in both versions for 2018, one overridden unit last, a 2026 draft."""
+
+import pytest
+from django.core.management import call_command
+
+from scoring.domain.queries import year_results
+from scoring.enums import SheetStatus, SheetVersion
+from scoring.models import ScoringSheet
+
+
+@pytest.mark.django_db
+def test_seed_demo_scores_the_look_back_year(users):
+    call_command("seed_demo", verbosity=0)
+    assert ScoringSheet.objects.filter(year=2018, version=SheetVersion.SELF).count() == 18
+    assert (
+        ScoringSheet.objects.filter(
+            year=2018, version=SheetVersion.REVIEW, status=SheetStatus.SUBMITTED
+        ).count()
+        == 18
+    )
+    results = year_results(users["office"], 2018)
+    assert results[-1].unit.name == "千山风景区自然资源分局"
+    assert results[-1].verdict == "不合格"
+    assert [r.rank for r in results] == sorted(r.rank for r in results)
+    draft = ScoringSheet.objects.get(case__receipt_no="D2LN202107160012")
+    assert draft.status == SheetStatus.DRAFT
+    assert draft.provenance["territorial[0].case_leader"] == "案件记录：包案领导 示例包案领导（分管领导）"
