@@ -52,6 +52,7 @@ def seed(ctx) -> None:
     for i, (receipt_no, state, key, deadline) in enumerate(round2, start=1):
         _case(ctx, "C2", receipt_no, i, state=state, year=2021, batch=i, key=key, deadline=deadline)
     _case(ctx, "P2020", "SJDC2020-0917", 3, state=CaseState.COMPLETED, year=2020, batch=5)
+    seed_extras(ctx)
 
 
 def _case(ctx, inspection_code, receipt_no, index, *, state, year, batch, key=False, deadline=None):
@@ -124,3 +125,21 @@ def _case(ctx, inspection_code, receipt_no, index, *, state, year, batch, key=Fa
             reason="示例数据：导入时的环节",
         )
     ctx.count("信访案件", True)
+
+
+def seed_extras(ctx) -> None:
+    """Around the fixed counts: a progress log on the round-2 cases and the 2021-08 re-check draw."""
+    from .domain.rechecks import draw_rechecks
+    from .models import ProgressEntry
+
+    for case in PetitionCase.objects.filter(
+        inspection=ctx.inspections["C2"], state__in=[CaseState.RECTIFYING, CaseState.COMPLETED]
+    ):
+        if not case.progress_entries.exists():
+            ProgressEntry.objects.create(
+                case=case,
+                happened_on=(case.transferred_on or date(2021, 7, 20)) + timedelta(days=5),
+                text="【示例】已现场核查并下达整改通知，企业正在安装治理设施。",
+                actor=ctx.users.get("staff"),
+            )
+    draw_rechecks(date(2021, 8, 1), seed=20210801, actor=ctx.users.get("office"))

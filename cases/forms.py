@@ -118,7 +118,9 @@ class HandlingForm(forms.ModelForm):
         self.visible_cases = visible_cases
         if not self.is_bound:
             self.initial["loaded_at"] = self.instance.updated_at
-            self.initial["related_receipts"] = "、".join(c.receipt_no for c in self.instance.related_cases.all())
+            self.initial["related_receipts"] = "、".join(
+                c.receipt_no for c in self.instance.related_cases.all()
+            )
 
     def clean_related_receipts(self):
         numbers = [n for n in re.split(r"[、，,\s]+", self.cleaned_data["related_receipts"]) if n]
@@ -164,7 +166,9 @@ class AttachmentForm(UploadFieldsMixin):
 
 class ImportForm(forms.Form):
     inspection = forms.ModelChoiceField(label="督察", queryset=Inspection.objects.all())
-    batch = forms.IntegerField(label="交办批次", required=False, min_value=1, help_text="表中没有批次列、标题中也没有“第N批”时填写")
+    batch = forms.IntegerField(
+        label="交办批次", required=False, min_value=1, help_text="表中没有批次列、标题中也没有“第N批”时填写"
+    )
     file = forms.FileField(label="交办单（.xlsx）")
 
 

@@ -143,7 +143,9 @@ def recheck_list(request):
     if request.method == "POST":
         _require_office(request)
         if form.is_valid():
-            draw = draw_rechecks(form.cleaned_data["month"], seed=form.cleaned_data["seed"], actor=request.user)
+            draw = draw_rechecks(
+                form.cleaned_data["month"], seed=form.cleaned_data["seed"], actor=request.user
+            )
             messages.success(request, f"{draw} 抽取 {draw.sample_size} 件（种子 {draw.seed}）。")
             return redirect("cases:rechecks")
     draws = RecheckDraw.objects.prefetch_related("visits__case__inspection").select_related("drawn_by")[:24]
@@ -161,7 +163,9 @@ def recheck_visit(request, pk):
     form = VisitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         photo = form.cleaned_data["photo"]
-        uploads = [Upload(photo.name, photo.read(), AttachmentKind.PHOTO, title="复查回访照片")] if photo else []
+        uploads = (
+            [Upload(photo.name, photo.read(), AttachmentKind.PHOTO, title="复查回访照片")] if photo else []
+        )
         try:
             record_visit(
                 visit,

@@ -112,7 +112,11 @@ def case_handling(request, pk):
         values, related, loaded_at = form.split()
         try:
             update_case(
-                case, actor=request.user, values=values, reason="填报调查与办理情况", expected_updated_at=loaded_at
+                case,
+                actor=request.user,
+                values=values,
+                reason="填报调查与办理情况",
+                expected_updated_at=loaded_at,
             )
             if related or case.related_cases.exists():
                 link_repeat_cases(case, related, actor=request.user)
@@ -183,9 +187,7 @@ def case_attachment(request, pk):
 @login_required
 def attachment_file(request, pk):
     """Serve an evidence file only to someone who may see its case (another unit's: 404)."""
-    attachment = get_object_or_404(
-        Attachment.objects.filter(case__in=cases_visible_to(request.user)), pk=pk
-    )
+    attachment = get_object_or_404(Attachment.objects.filter(case__in=cases_visible_to(request.user)), pk=pk)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
     disposition = "inline" if inline else "attachment"

@@ -125,7 +125,7 @@ def test_import_handle_complete_and_export(page, browser_login, screenshot, user
     with page.expect_download() as download_info:
         page.click("[data-testid=ledger-export]")
     path = download_info.value.path()
-    ws = load_workbook(io.BytesIO(open(path, "rb").read())).active
+    ws = load_workbook(io.BytesIO(path.read_bytes())).active
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     header = rows[0]
     row = next(dict(zip(header, r, strict=True)) for r in rows[1:] if r[1] == RECEIPT)
