@@ -17,12 +17,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(RUN_DIR / "test.sqlite3")}
 
 if CELERY_BROKER_URL == "filesystem://":
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         (RUN_DIR / "celery" / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(RUN_DIR / "celery" / "queue"),
         "data_folder_out": str(RUN_DIR / "celery" / "queue"),
         "processed_folder": str(RUN_DIR / "celery" / "processed"),
+        "control_folder": str(RUN_DIR / "celery" / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{RUN_DIR / 'celery' / 'results'}"
