@@ -22,25 +22,22 @@ def history_of(obj, *, limit: int = 200) -> list[HistoryEntry]:
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
     )
     model = type(obj)
+    names = _M2MNames(model)
     entries = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                try:
-                    f = model._meta.get_field(change.field)
-                    label = str(f.verbose_name)
-                except Exception:
-                    label = change.field
-                changes.append(
-                    (
-                        label,
+            for change in record.diff_against(previous).changes:
+                label = _label(model, change.field)
+                if change.field in names.fields:
+                    old, new = names.show(change.field, change.old), names.show(change.field, change.new)
+                else:
+                    old, new = (
                         _show(previous, change.field, change.old),
                         _show(record, change.field, change.new),
                     )
-                )
+                changes.append((label, old, new))
         user = record.history_user
         entries.append(
             HistoryEntry(
@@ -54,6 +51,33 @@ def history_of(obj, *, limit: int = 200) -> list[HistoryEntry]:
     return entries
 
 
+def _label(model, field_name: str) -> str:
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)
+    except Exception:
+        return field_name
+
+
+class _M2MNames:
+    """Names for the ids simple-history stores in m2m diffs ({'petitioncase': 1, 'pollutiontype': 5})."""
+
+    def __init__(self, model):
+        self.fields = {f.name: f for f in model._meta.many_to_many}
+        self._cache: dict[str, dict] = {}
+
+    def show(self, field_name: str, rows) -> str:
+        field = self.fields[field_name]
+        target = field.related_model
+        through = field.remote_field.through
+        key = through._meta.get_field(field.m2m_reverse_field_name()).attname
+        ids = [row.get(key, row.get(key.removesuffix("_id"))) for row in rows or []]
+        cache = self._cache.setdefault(field_name, {})
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            cache.update({pk: str(o) for pk, o in target._default_manager.in_bulk(missing).items()})
+        return "、".join(cache.get(i, f"#{i}") for i in ids) or "（空）"
+
+
 def _show(record, field_name: str, value) -> str:
     if value is None or value == "":
         return "（空）"
@@ -65,6 +89,4 @@ def _show(record, field_name: str, value) -> str:
             pass
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, list):  # m2m
-        return "、".join(str(v) for v in value) or "（空）"
     return str(value)
