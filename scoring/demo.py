@@ -6,6 +6,7 @@ from django.utils import timezone
 from cases.models import PetitionCase
 
 from .domain.prefill import MANUAL, prefill_sheet
+from .domain.services import stamp_score
 from .enums import AssessmentState, OverrideKind, SheetStatus, SheetVersion
 from .items import flatten
 from .models import AssessmentStep, ScoringSheet, UnitAssessment
@@ -68,7 +69,7 @@ def _sheet(ctx, case, version, data, actor, *, self_sheet=None) -> ScoringSheet:
     else:
         source, prefilled = {p: "单位自评" for p in flat}, flatten(self_sheet.data)
     reasons = {p: "示例：按档案材料核实" for p, v in prefilled.items() if flat.get(p) != v}
-    sheet = ScoringSheet.objects.create(
+    sheet = ScoringSheet(
         **key,
         status=SheetStatus.SUBMITTED,
         data=data,
@@ -79,6 +80,8 @@ def _sheet(ctx, case, version, data, actor, *, self_sheet=None) -> ScoringSheet:
         submitted_by=actor,
         submitted_at=timezone.now(),
     )
+    stamp_score(sheet)
+    sheet.save()
     ctx.count("评分表", True)
     return sheet
 

@@ -1,3 +1,5 @@
+from fractions import Fraction
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,12 @@ class ScoringSheet(models.Model):
     ``scoring.sheet_json.parse_sheets`` before every write); ``provenance`` maps an item's JSON
     path to where its prefilled value came from, ``prefilled`` keeps the value the record gave,
     and ``reasons`` maps each changed prefilled item to the assessor's reason.
+
+    The exact score of ``data`` is stored beside it by every domain write
+    (``scoring.domain.services.stamp_score``): the total as an integer fraction
+    ``total_num``/``total_den`` (cheap for SQL to fetch and exact to sum), each part as a reduced
+    fraction string ("17/2"), and when it was computed. Rankings read these instead of
+    re-scoring every sheet on every page view.
     """
 
     case = models.ForeignKey(
@@ -29,6 +37,10 @@ class ScoringSheet(models.Model):
     provenance = models.JSONField("预填来源", default=dict, blank=True)
     reasons = models.JSONField("修改理由", default=dict, blank=True)
     remarks = models.TextField("备注", blank=True)
+    total_num = models.BigIntegerField("总分（分子）")
+    total_den = models.PositiveBigIntegerField("总分（分母）")
+    parts = models.JSONField("各部分得分", help_text="各部分的精确得分，既约分数字符串，如 17/2")
+    scored_at = models.DateTimeField("计分时间")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="填写人",
@@ -62,11 +74,24 @@ class ScoringSheet(models.Model):
                 condition=Q(status=SheetStatus.DRAFT) | Q(submitted_at__isnull=False),
                 name="%(app_label)s_%(class)s_submitted_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(total_den__gte=1), name="%(app_label)s_%(class)s_total_den_positive"
+            ),
         ]
         indexes = [models.Index(fields=["year", "locality", "version"], name="scoring_sheet_year_unit_idx")]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.locality} · {self.year}年{self.get_version_display()}"
+
+    @property
+    def total(self) -> Fraction:
+        """The stored exact total (as ``rules.score(data).total`` gave when the sheet was written)."""
+        return Fraction(self.total_num, self.total_den)
+
+    @property
+    def part_scores(self) -> dict[str, Fraction]:
+        """The stored exact points of each part, by ``ScorePart`` value."""
+        return {part: Fraction(value) for part, value in self.parts.items()}
 
 
 class UnitAssessment(models.Model):

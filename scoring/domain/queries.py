@@ -1,13 +1,16 @@
 """Reads of sheets and assessments; every one starts from the user's scope.
 
-The year's results are computed from the sheets in a fixed number of queries, whatever the
-number of cases: the sheets' JSON is read in one query and scored in Python by ``rules.score``.
+The year's results are computed in a fixed number of queries, whatever the number of cases,
+from the exact totals stored on each sheet when it was written (``services.stamp_score``): one
+query fetches every sheet's integer numerator/denominator and Python sums them as Fractions.
+No page view re-scores the sheets; only a single sheet's page scores its data for the breakdown.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -87,7 +90,6 @@ class CaseScore:
     review_status: str = ""
     self_id: int | None = None
     review_id: int | None = None
-    deadline_missed: bool = False
 
     @property
     def total(self) -> Fraction:
@@ -115,7 +117,7 @@ class UnitResult:
     def count(self) -> int:
         return len(self.cases)
 
-    @property
+    @cached_property
     def average(self) -> Fraction | None:
         if not self.cases:
             return None
@@ -131,26 +133,26 @@ class UnitResult:
 
 
 def score_year(year: int, *, unit_ids=None) -> dict[int, list[CaseScore]]:
-    """Every case score of ``year`` by unit id, in one query (two versions per case and locality)."""
+    """Every case score of ``year`` by unit id, in one query (two versions per case and locality).
+
+    Reads the stored exact totals; nothing is re-scored here.
+    """
     qs = ScoringSheet.objects.filter(year=year).filter(year_q(year, "case__"))
     if unit_ids is not None:
         qs = qs.filter(locality_id__in=sorted(unit_ids))
     rows = qs.order_by("locality_id", "case_id", "version").values_list(
-        "pk", "case_id", "case__receipt_no", "locality_id", "version", "status", "data"
+        "pk", "case_id", "case__receipt_no", "locality_id", "version", "status", "total_num", "total_den"
     )
     by_key: dict[tuple[int, int], CaseScore] = {}
-    for pk, case_id, receipt_no, unit_id, version, status, data in rows.iterator(chunk_size=2000):
-        entry = by_key.setdefault(
-            (unit_id, case_id), CaseScore(sheet_id=pk, case_id=case_id, receipt_no=receipt_no)
-        )
-        result = sheet_result(data)
+    for pk, case_id, receipt_no, unit_id, version, status, num, den in rows.iterator(chunk_size=5000):
+        entry = by_key.get((unit_id, case_id))
+        if entry is None:
+            entry = by_key[unit_id, case_id] = CaseScore(sheet_id=pk, case_id=case_id, receipt_no=receipt_no)
+        total = Fraction(num, den)
         if version == SheetVersion.SELF:
-            entry.self_total, entry.self_status, entry.self_id = result.total, status, pk
+            entry.self_total, entry.self_status, entry.self_id = total, status, pk
         else:
-            entry.review_total, entry.review_status, entry.review_id = result.total, status, pk
-        entry.deadline_missed = entry.deadline_missed or bool(
-            data.get("deductions", {}).get("deadline_missed")
-        )
+            entry.review_total, entry.review_status, entry.review_id = total, status, pk
     out: dict[int, list[CaseScore]] = defaultdict(list)
     for (unit_id, _), entry in by_key.items():
         if entry.self_total is None:  # a review without a self-assessment cannot exist; be safe

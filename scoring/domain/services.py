@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from cases.domain.errors import DomainError
 
-from ..enums import AssessmentState, OverrideKind, SheetStatus, SheetVersion
+from ..enums import AssessmentState, OverrideKind, ScorePart, SheetStatus, SheetVersion
 from ..items import changed_paths, flatten, spec_of
 from ..models import AssessmentStep, ScoringSheet, UnitAssessment
 from ..permissions import can_approve, can_override, can_publish, can_review, can_self_assess
+from ..rules import Result, score
 from ..sheet_json import parse_sheets, sheet_to_json
 from .prefill import MANUAL, prefill_sheet
 from .queries import candidate_localities
@@ -34,6 +35,50 @@ def spec_label(path: str) -> str:
         return spec_of(path).label
     except KeyError:
         return path
+
+
+def stamp_score(sheet: ScoringSheet, *, now=None) -> Result:
+    """Set the sheet's stored exact score (total, parts, scored_at) from its ``data``; not saved.
+
+    Every write of a sheet's content calls this before ``save()``, so the stored total always
+    equals ``rules.score`` of the stored data. Raises ValueError for data that does not parse
+    (the writes check the data first, so only a programming error gets here).
+    """
+    sheets, errors = parse_sheets(sheet.data)
+    if errors:
+        raise ValueError("；".join(errors))
+    result = score(sheets[0])
+    _store(sheet, result, now or timezone.now())
+    return result
+
+
+def _store(sheet: ScoringSheet, result: Result, now) -> None:
+    sheet.total_num, sheet.total_den = result.total.numerator, result.total.denominator
+    sheet.parts = {part.value: str(result.part(part)) for part in ScorePart}
+    sheet.scored_at = now
+
+
+def rescore_sheets(year: int, *, actor, batch_size: int = 2000) -> int:
+    """Recompute and store the exact score of every sheet of ``year`` (after a change of the rules).
+
+    One transaction; the sheets are read and written in batches (a fixed number of queries per
+    batch). Only the derived score columns change, so no history row is written: the content
+    each history row records is unchanged. Returns the number of sheets scored.
+    """
+    if not can_review(actor):
+        raise DomainError("只有协调组办公室和复核组成员可以重新计分。")
+    now, count, batch = timezone.now(), 0, []
+    fields = ["total_num", "total_den", "parts", "scored_at"]
+    with transaction.atomic():
+        rows = ScoringSheet.objects.filter(year=year).only("pk", "data").order_by("pk")
+        for sheet in rows.iterator(chunk_size=batch_size):
+            stamp_score(sheet, now=now)
+            batch.append(sheet)
+            if len(batch) == batch_size:
+                ScoringSheet.objects.bulk_update(batch, fields)
+                count, batch = count + len(batch), []
+        ScoringSheet.objects.bulk_update(batch, fields)
+    return count + len(batch)
 
 
 def assessment_of(unit, year: int) -> UnitAssessment:
@@ -82,6 +127,7 @@ def start_sheet(case, *, locality, actor, today=None) -> ScoringSheet:
                 provenance=provenance,
                 created_by=actor,
             )
+            stamp_score(sheet)
             sheet._change_reason = "从案件记录预填"
             sheet.save()
     except IntegrityError:  # the same button pressed twice
@@ -122,6 +168,7 @@ def save_sheet(
         ).update(updated_at=now):
             raise DomainError("评分表已被他人修改或已提交，请刷新页面后重试。")
         sheet.data, sheet.reasons = data, kept
+        _store(sheet, score(parsed[0]), now)
         if submit:
             sheet.status, sheet.submitted_by, sheet.submitted_at = SheetStatus.SUBMITTED, actor, now
         sheet._change_reason = "提交" if submit else "保存"
@@ -155,6 +202,7 @@ def start_review(self_sheet: ScoringSheet, *, actor) -> ScoringSheet:
                 provenance={path: "单位自评" for path in flat},
                 created_by=actor,
             )
+            stamp_score(review)
             review._change_reason = "从单位自评开始复核"
             review.save()
     except IntegrityError:
@@ -392,5 +440,6 @@ def _import_one(position, case, unit, data, actor) -> None:
         raise ImportRefused([f"sheet {position}: case: {case.receipt_no} 的自评已提交，不能再导入"])
     sheet.data = data
     sheet.reasons = {p: "由导入文件更新" for p in changed_paths(sheet.prefilled, flat)}
+    stamp_score(sheet)
     sheet._change_reason = "导入"
     sheet.save()

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from scoring.domain.services import stamp_score
 from scoring.enums import SheetStatus, SheetVersion
 from scoring.items import flatten
 from scoring.models import ScoringSheet
@@ -53,8 +54,9 @@ def case_in(unit, year: int, **kwargs):
 
 
 def make_sheet(case, unit, *, version=SheetVersion.SELF, status=SheetStatus.SUBMITTED, year=None, **changes):
+    """A sheet stored as the domain writes store it: with its exact score stamped."""
     data = sheet_data(case, unit, **changes)
-    return ScoringSheet.objects.create(
+    sheet = ScoringSheet(
         case=case,
         locality=unit,
         year=year or case.deadline.year,
@@ -64,6 +66,9 @@ def make_sheet(case, unit, *, version=SheetVersion.SELF, status=SheetStatus.SUBM
         prefilled={},
         submitted_at=timezone.now() if status == SheetStatus.SUBMITTED else None,
     )
+    stamp_score(sheet)
+    sheet.save()
+    return sheet
 
 
 def post_of(data: dict, reasons: dict | None = None) -> dict:
