@@ -1,7 +1,5 @@
-class DomainError(Exception):
-    """A refusal by a domain rule; the message is Chinese and is shown to the user as is."""
+# The project's one refusal type lives in qianshan.common.errors; every app imports it from here
+# or from there.
+from qianshan.common.errors import DomainError
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+__all__ = ["DomainError"]

@@ -8,12 +8,12 @@ file changes no row; importing an export of the same tasks changes none either.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.db import transaction
 
 from cases.domain.errors import DomainError
-from org.models import Unit
+from org.domain.units import unit_lookup
+from qianshan.common.sheets import normalise, parse_date, read_rows
 
 from ..enums import MeasureKind
 from ..exporters import COLUMNS
@@ -53,7 +53,6 @@ MEASURE_COLUMNS = {
     "措施时限": "deadline",
     "时间节点": "milestones",
 }
-_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _MILESTONE = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*(.*)$")
 
 
@@ -84,14 +83,10 @@ def import_task_list(source, *, inspection, actor=None) -> ImportResult:
     """Read ``source`` (path or binary file) and create/update the inspection's tasks and measures."""
     rows = _read_rows(source)
     header_at, columns = _find_header(rows)
-    units = _unit_index()
+    units = unit_lookup()
     errors: list[str] = []
     groups: dict[str, dict] = {}
-    for index in range(header_at + 1, len(rows)):
-        raw = rows[index]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
-            continue
-        line = index + 1
+    for line, raw in rows[header_at + 1 :]:
         parsed = _parse_row(raw, columns, line, units, errors)
         if parsed is None:
             continue
@@ -122,27 +117,18 @@ def import_task_list(source, *, inspection, actor=None) -> ImportResult:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _read_rows(source) -> list[tuple]:
-    from openpyxl import load_workbook
-
+def _read_rows(source) -> list[tuple[int, tuple]]:
     try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file; all mean the same to a user
-        raise ImportErrors(["文件不是有效的 .xlsx 表格，请用 Excel 另存为 .xlsx 后再导入"]) from exc
-    try:
-        sheet = book.active
-        return [tuple(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def _norm(value) -> str:
-    return re.sub(r"[\s*＊]", "", str(value or ""))
+        return read_rows(source)
+    except ImportErrors:
+        raise
+    except DomainError as exc:  # not a workbook, or an empty sheet
+        raise ImportErrors([exc.message]) from exc
 
 
 def _find_header(rows) -> tuple[int, dict[str, int]]:
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        names = [_norm(v) for v in row]
+    for index, (number, row) in enumerate(rows[:HEADER_SCAN_ROWS]):
+        names = [normalise(v) for v in row]
         if "任务编号" in names and "措施内容" in names:
             columns = {}
             for position, name in enumerate(names):
@@ -150,18 +136,9 @@ def _find_header(rows) -> tuple[int, dict[str, int]]:
                     columns[name] = position
             missing = [name for name in REQUIRED if name not in columns]
             if missing:
-                raise ImportErrors([f"第{index + 1}行表头缺少列：{'、'.join(missing)}"])
+                raise ImportErrors([f"第{number}行表头缺少列：{'、'.join(missing)}"])
             return index, columns
     raise ImportErrors([f"前{HEADER_SCAN_ROWS}行中找不到表头（须包含“任务编号”和“措施内容”列）"])
-
-
-def _unit_index() -> dict[str, Unit]:
-    index = {}
-    for unit in Unit.objects.all():
-        for name in (unit.name, unit.short_name, *unit.alias_list()):
-            if name:
-                index.setdefault(_norm(name), unit)
-    return index
 
 
 def _parse_row(raw, columns, line, units, errors):
@@ -240,31 +217,24 @@ def _int(value, name, fail):
 def _date(value, name, fail):
     if value in (None, ""):
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    match = _DATE_TEXT.match(str(value))
-    if match:
-        try:
-            return date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
-    fail(name, f"“{value}”不是有效日期（例如 2021-12-31）")
-    return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        fail(name, f"“{value}”不是有效日期（例如 2021-12-31）")
+        return None
 
 
 def _unit(value, name, units, fail):
     if value in (None, ""):
         return None
-    unit = units.get(_norm(value))
+    unit = units.get(normalise(value))
     if unit is None:
         fail(name, f"找不到单位“{value}”")
     return unit
 
 
 def _kind(value, fail):
-    text = _norm(value)
+    text = normalise(value)
     for kind in MeasureKind:
         if text in (kind.value, kind.label):
             return kind.value
