@@ -2,8 +2,10 @@ import importlib
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 
 from org import demo
+from org.models import User
 
 # Each app contributes its part of the demo in <app>/demo.py: seed(ctx); order matters.
 DEMO_APPS = ["cases", "rectification", "acceptance", "scoring", "supervision"]
@@ -14,7 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ctx = demo.DemoContext()
-        with transaction.atomic():
+        # Demo reports and alerts are stored as notifications, not mailed to invented addresses.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             demo.seed(ctx)
             for app in DEMO_APPS:
                 try:
@@ -30,6 +36,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("示例数据已存在，未做任何改动。")
         self.stdout.write(f"示例用户（密码均为 {demo.DEMO_PASSWORD}）：")
-        for username, full_name, role, unit_name in demo.USERS:
-            unit = f"，{unit_name}" if unit_name else ""
-            self.stdout.write(f"  {username:<11} {full_name}（{role.label}{unit}）")
+        users = User.objects.filter(role_assignments__isnull=False).distinct().order_by("id")
+        for user in users.prefetch_related("role_assignments__unit"):
+            roles = "、".join(
+                f"{a.get_role_display()}，{a.unit}" if a.unit_id else a.get_role_display()
+                for a in user.role_assignments.all()
+            )
+            self.stdout.write(f"  {user.username:<11} {user.display_name}（{roles}）")
