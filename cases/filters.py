@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.forms import DateInput
 
 from org.models import Inspection, Unit
 
@@ -27,6 +28,30 @@ class CaseFilter(django_filters.FilterSet):
         empty_label="全部类型",
     )
     is_key = django_filters.BooleanFilter(label="重点件")
+    transferred_from = django_filters.DateFilter(
+        label="交办日期起",
+        field_name="transferred_on",
+        lookup_expr="gte",
+        widget=DateInput(attrs={"type": "date"}),
+    )
+    transferred_to = django_filters.DateFilter(
+        label="交办日期止",
+        field_name="transferred_on",
+        lookup_expr="lte",
+        widget=DateInput(attrs={"type": "date"}),
+    )
+    closed_from = django_filters.DateFilter(
+        label="销号日期起",
+        field_name="closed_on",
+        lookup_expr="gte",
+        widget=DateInput(attrs={"type": "date"}),
+    )
+    closed_to = django_filters.DateFilter(
+        label="销号日期止",
+        field_name="closed_on",
+        lookup_expr="lte",
+        widget=DateInput(attrs={"type": "date"}),
+    )
     overdue = django_filters.BooleanFilter(label="逾期", method="filter_overdue")
     q = django_filters.CharFilter(label="关键字", method="filter_text")
 
