@@ -90,11 +90,7 @@ def report_sheets(report: Report):
             for r in c["key"]
         ],
     )
-    yield (
-        "反弹问题",
-        ["受理编号", "重新整改日期", "原因"],
-        [(r["receipt_no"], _d(r["at"]), r["reason"]) for r in c["rebounds"]],
-    )
+    yield from _recheck_sheets(data)
     yield "查处问责", ["项目", "合计"], [(r["label"], r["value"]) for r in data["enforcement"]]
     e = data["escalation"]
     yield (
@@ -113,5 +109,69 @@ def report_sheets(report: Report):
         [
             (r["number"], r["item"], r["unit"], _d(r["issued_on"]), _d(r["reply_deadline"]), r["state_label"])
             for r in e["letters"]
+        ],
+    )
+
+
+def _recheck_sheets(data: dict):
+    if "rechecks" not in data:  # a report built before re-checks were reported: its reopened cases
+        yield (
+            "反弹问题",
+            ["受理编号", "重新整改日期", "原因"],
+            [(r["receipt_no"], _d(r["at"]), r["reason"]) for r in data["cases"].get("rebounds", [])],
+        )
+        return
+    r, rb = data["rechecks"], data["rebounds"]
+    yield (
+        "复查回访",
+        ["项目", "件数"],
+        [
+            ("本期回访", r["visited"]),
+            ("整改成效巩固", r["holds"]),
+            ("发现反弹", r["rebounded"]),
+            ("本期新增反弹", len(rb["entries"])),
+            ("反弹已处置完成", rb["resolved"]),
+        ],
+    )
+    yield (
+        "回访抽样",
+        ["抽样月份", "可抽案件", "抽取", "巩固", "反弹", "待回访"],
+        [
+            (d["month"], d["population"], d["sample"], d["holds"], d["rebounded"], d["pending"])
+            for d in r["draws"]
+        ],
+    )
+    yield (
+        "回访结果",
+        ["受理编号", "督察", "责任单位", "抽样月份", "回访日期", "回访人", "回访结果", "回访情况"],
+        [
+            (
+                v["receipt_no"],
+                v["inspection"],
+                v["unit"],
+                v["draw"],
+                _d(v["visited_on"]),
+                v["visitor"],
+                v["result_label"],
+                v["notes"],
+            )
+            for v in r["visits"]
+        ],
+    )
+    yield (
+        "反弹问题",
+        ["受理编号", "督察", "责任单位", "发现日期", "来源", "反弹情况", "处置措施", "处置完成日期"],
+        [
+            (
+                e["receipt_no"],
+                e["inspection"],
+                e["unit"],
+                _d(e["found_on"]),
+                e["source"],
+                e["description"],
+                e["disposition"],
+                _d(e["resolved_on"]),
+            )
+            for e in rb["entries"]
         ],
     )

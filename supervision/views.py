@@ -81,6 +81,7 @@ def index(request):
         return reverse("rectification:list") + "?" + urlencode(base | extra)
 
     c, t = data["cases"], data["tasks"]
+    week_ranges = [(w.isoformat(), (w + timedelta(days=6)).isoformat()) for w in data["week_starts"]]
     unit_rows = []
     for (unit_id, unit_name), counts in c["by_unit_state"][:12]:
         segs = [
@@ -106,12 +107,17 @@ def index(request):
         "new_closed": charts.column_chart(
             data["weeks"],
             [
-                charts.Series("新交办", data["new_per_week"], "#1f6fb2", [case_url()] * len(data["weeks"])),
+                charts.Series(
+                    "新交办",
+                    data["new_per_week"],
+                    "#1f6fb2",
+                    [case_url(transferred_from=a, transferred_to=b) for a, b in week_ranges],
+                ),
                 charts.Series(
                     "销号",
                     data["closed_per_week"],
                     "#2e8b57",
-                    [case_url(state="closed")] * len(data["weeks"]),
+                    [case_url(closed_from=a, closed_to=b) for a, b in week_ranges],
                 ),
             ],
         ),
@@ -129,8 +135,8 @@ def index(request):
         ),
         "grades": charts.hbar_chart(
             [
-                charts.Bar(label, n, task_url(), colour)
-                for (label, n), colour in zip(
+                charts.Bar(label, n, task_url(grade=value), colour)
+                for (value, label, n), colour in zip(
                     t["grades"], ["#2e8b57", "#1f6fb2", "#e0a800", "#c0392b", "#9aa5b1"], strict=True
                 )
             ],

@@ -11,18 +11,12 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from cases.domain.queries import cases_visible_to
 from cases.enums import FINISHED_STATES, CaseState
 from cases.models import CaseTransition, PetitionCase, PollutionType
+from rectification.domain.queries import grade_of, tasks_with_status
 from rectification.enums import ScheduleStatus, TaskGrade
-from rectification.grading import TaskFacts, grade_task
-from rectification.models import AnnualTarget
+from rectification.grading import Grade
 
 from ..enums import LetterState, WarningLevel, WarningState
-from .queries import (
-    letters_visible_to,
-    measure_facts,
-    status_from_facts,
-    tasks_visible_to,
-    warnings_visible_to,
-)
+from .queries import letters_visible_to, tasks_visible_to, warnings_visible_to
 
 WEEKS = 12
 
@@ -65,32 +59,16 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
     for _, state, _, unit_id, unit_name, _, _ in rows:
         by_unit_state.setdefault((unit_id, unit_name or "未定单位"), Counter())[state] += 1
 
-    tasks = list(
-        tasks_qs.select_related("lead_unit").only("pk", "number", "status", "deadline", "lead_unit__name")
+    # Schedule status and this year's grade, both as rectification computes them (4 queries).
+    tasks = tasks_with_status(
+        tasks_qs.select_related("lead_unit").only("pk", "number", "status", "deadline", "lead_unit__name"),
+        today,
     )
-    facts = measure_facts(tasks)
-    statuses = {t.pk: status_from_facts(t, facts.get(t.pk, []), today) for t in tasks}
-    status_counts = Counter(statuses.values())
-    reached = dict(
-        AnnualTarget.objects.filter(task__in=[t.pk for t in tasks], year=today.year).values_list(
-            "task_id", "reached"
-        )
-    )
+    status_counts = Counter(t.schedule_status for t in tasks)
     grades = Counter()
     for task in tasks:
-        try:
-            grade = grade_task(
-                TaskFacts(
-                    task=task.number,
-                    year=today.year,
-                    as_of=today,
-                    target_reached=reached.get(task.pk) is not False,
-                    measures=tuple(facts.get(task.pk, [])),
-                )
-            ).grade
-        except ValueError:
-            grade = "none"
-        grades[grade] += 1
+        grade = grade_of(task, today.year, today=today)
+        grades[grade.grade if isinstance(grade, Grade) else "none"] += 1
     task_total = len(tasks)
 
     open_warnings = Counter(
@@ -148,11 +126,14 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
             "on_time_rate": _rate(
                 status_counts[ScheduleStatus.COMPLETE] + status_counts[ScheduleStatus.ON_SCHEDULE], task_total
             ),
-            "grades": [(g.label, grades[g.value]) for g in TaskGrade] + [("未评定", grades["none"])],
+            # (grade value for the task list's ?grade= filter, label, count)
+            "grades": [(g.value, g.label, grades[g.value]) for g in TaskGrade]
+            + [("none", "未评定", grades["none"])],
         },
         "warnings": [(lv, open_warnings[lv.value]) for lv in WarningLevel],
         "letters_open": letters_open,
         "weeks": [w.strftime("%m-%d") for w in weeks],
+        "week_starts": weeks,
         "new_per_week": new_per_week,
         "closed_per_week": closed_per_week,
         "overdue_trend": overdue_trend,

@@ -18,10 +18,13 @@ from cases.domain.errors import DomainError
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
 from org.permissions import access_of, can_change_units
+from rectification.domain.queries import tasks_with_status
+from rectification.enums import ScheduleStatus
+from rectification.models import RectificationTask
 
 from ..enums import LetterState, WarningState
 from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, LetterCounter, SupervisionLetter
-from .queries import office_users, task_statuses, unit_heads
+from .queries import office_users, unit_heads
 
 
 def _require_office(actor) -> None:
@@ -57,7 +60,8 @@ def letter_facts(*, task=None, case=None, warning=None, today: date) -> str:
     """督办事项: the item's facts as the letter states them."""
     lines = []
     if task is not None:
-        status = task_statuses([task], today)[task.pk]
+        [with_status] = tasks_with_status(RectificationTask.objects.filter(pk=task.pk), today)
+        status = ScheduleStatus(with_status.schedule_status)
         lines.append(f"整改任务：{task.number}")
         lines.append(f"反馈问题：{task.problem}")
         lines.append(f"整改时限：{task.deadline.isoformat()}；序时进度：{status.label}")

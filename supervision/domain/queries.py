@@ -1,9 +1,10 @@
-"""Reads of the supervision app, and the schedule-status reads it needs from other apps.
+"""Reads of the supervision app, and the few reads of other apps' history it needs.
 
-The rectification app does not (yet) offer schedule status on querysets, so ``task_statuses``
-computes it here with ``rectification.grading`` on prefetched measures and milestones: three
-queries whatever the number of tasks. Every read that shows records to a person starts from
-the user's scoped tasks and cases.
+Schedule status, grades and "no progress report for N days" come from
+``rectification.domain.queries`` (one implementation); this module adds what only supervision
+needs: what changed on a day, the recipients of reports and warnings, and the escalation
+records a person may see. Every read that shows records to a person starts from the user's
+scoped tasks and cases.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -15,46 +16,10 @@ from cases.domain.queries import cases_visible_to
 from org.enums import Role
 from org.models import User
 from org.permissions import access_of
-from rectification.domain.queries import FINISHED_TASK_STATES, tasks_visible_to
-from rectification.enums import ScheduleStatus
-from rectification.grading import MeasureFacts, MilestoneFacts, schedule_status_of_task
-from rectification.models import Measure, Milestone, RectificationTask
+from rectification.domain.queries import tasks_visible_to
+from rectification.models import Measure, Milestone, ProgressReport, RectificationTask
 
 from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, Report, SupervisionLetter
-
-
-def measure_facts(tasks: list[RectificationTask]) -> dict[int, list[MeasureFacts]]:
-    """The measures (with milestones) of each task as grading facts (2 queries)."""
-    ids = [t.pk for t in tasks]
-    milestones: dict[int, list[MilestoneFacts]] = {}
-    for measure_id, due, done_on in Milestone.objects.filter(measure__task_id__in=ids).values_list(
-        "measure_id", "due", "done_on"
-    ):
-        milestones.setdefault(measure_id, []).append(MilestoneFacts(due=due, done=done_on))
-    measures: dict[int, list[MeasureFacts]] = {}
-    for pk, task_id, seq, done, deadline in Measure.objects.filter(task_id__in=ids).values_list(
-        "pk", "task_id", "seq", "done", "deadline"
-    ):
-        measures.setdefault(task_id, []).append(
-            MeasureFacts(
-                complete=done, milestones=tuple(milestones.get(pk, ())), deadline=deadline, label=f"措施{seq}"
-            )
-        )
-    return measures
-
-
-def status_from_facts(task: RectificationTask, measures: list[MeasureFacts], today: date) -> ScheduleStatus:
-    if task.status in FINISHED_TASK_STATES:
-        return ScheduleStatus.COMPLETE
-    status = schedule_status_of_task(measures, today, deadline=task.deadline)
-    # An open task is not "complete" before its close-out has begun: all measures done means on schedule.
-    return ScheduleStatus.ON_SCHEDULE if status == ScheduleStatus.COMPLETE else status
-
-
-def task_statuses(tasks: list[RectificationTask], today: date) -> dict[int, ScheduleStatus]:
-    """序时进度 of each task (pk → status), from its measures and milestones (2 queries)."""
-    facts = measure_facts(tasks)
-    return {t.pk: status_from_facts(t, facts.get(t.pk, []), today) for t in tasks}
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -65,7 +30,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def task_ids_changed_between(task_ids, start: datetime, end: datetime) -> set[int]:
-    """Tasks whose own row, a measure or a milestone changed in [start, end) (3 queries)."""
+    """Tasks whose own row, a measure, a milestone or a progress report changed in [start, end)
+    (4 queries)."""
     ids = list(task_ids)
     changed = set(
         RectificationTask.history.filter(
@@ -83,14 +49,12 @@ def task_ids_changed_between(task_ids, start: datetime, end: datetime) -> set[in
     changed |= set(
         Measure.objects.filter(pk__in=measure_ids, task_id__in=ids).values_list("task_id", flat=True)
     )
+    changed |= set(
+        ProgressReport.history.filter(
+            task_id__in=ids, history_date__gte=start, history_date__lt=end
+        ).values_list("task_id", flat=True)
+    )
     return changed
-
-
-def tasks_without_progress_since(task_ids, since: date) -> set[int]:
-    """Open tasks with no change to the task, its measures or milestones from ``since`` on."""
-    start, _ = day_bounds(since)
-    ids = set(task_ids)
-    return ids - task_ids_changed_between(ids, start, timezone.now() + timedelta(days=3650))
 
 
 def unit_heads(unit_ids) -> dict[int, list[User]]:

@@ -12,23 +12,28 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.domain.queries import open_case_q
-from cases.enums import FINISHED_STATES, CaseState, CompletionStatus
-from cases.models import CaseTransition, PetitionCase
+from cases.domain.queries import annotate_overdue, open_case_q
+from cases.enums import CaseState, CompletionStatus, RecheckResult
+from cases.exporters import COUNTER_FIELDS
+from cases.models import CaseTransition, PetitionCase, ReboundEntry, RecheckDraw, RecheckVisit
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
 from org.models import Inspection, Unit
-from rectification.domain.queries import open_task_q
+from rectification.domain.queries import (
+    FINISHED_TASK_STATES,
+    tasks_with_status,
+    tasks_without_progress_since,
+)
 from rectification.enums import ScheduleStatus
 from rectification.models import RectificationTask
 
 from ..enums import ReportKind, WarningLevel
 from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, Report, SupervisionLetter
-from .queries import day_bounds, office_users, task_ids_changed_between, task_statuses, unit_heads
+from .queries import day_bounds, office_users, task_ids_changed_between, unit_heads
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +43,7 @@ TASK_STATUS_ORDER = [
     ScheduleStatus.BEHIND,
     ScheduleStatus.OVERDUE,
 ]
-ENFORCEMENT_FIELDS = [
-    "ordered_rectify",
-    "penalty_cases",
-    "fine_amount",
-    "criminal_investigations",
-    "administrative_detentions",
-    "criminal_detentions",
-    "interviews",
-    "persons_held_accountable",
-]
+ENFORCEMENT_FIELDS = COUNTER_FIELDS  # the case ledger's 查处问责 counters, in its order
 
 
 def period_of(kind: str, day: date) -> tuple[date, date]:
@@ -63,7 +59,8 @@ def period_of(kind: str, day: date) -> tuple[date, date]:
     raise ValueError(f"unknown report kind {kind!r}")
 
 
-def _task_row(task, status) -> dict:
+def _task_row(task) -> dict:
+    status = task.schedule_status
     return {
         "id": task.pk,
         "situation": ScheduleStatus(status).label,
@@ -99,14 +96,13 @@ def _case_row(case) -> dict:
 
 
 def report_data(start: date, end: date, *, as_of: date) -> dict:
-    """Figures and lists of a weekly or monthly report (14 queries whatever the number of items)."""
+    """Figures and lists of a weekly or monthly report (17 queries whatever the number of items)."""
     inspections = list(Inspection.objects.order_by("start_date", "pk"))
     names = {i.pk: i.name for i in inspections}
-    tasks = list(RectificationTask.objects.select_related("inspection", "lead_unit"))
-    statuses = task_statuses(tasks, as_of)
+    tasks = tasks_with_status(RectificationTask.objects.select_related("inspection", "lead_unit"), as_of)
     by_insp: dict[int, Counter] = {}
     for task in tasks:
-        by_insp.setdefault(task.inspection_id, Counter())[statuses[task.pk]] += 1
+        by_insp.setdefault(task.inspection_id, Counter())[task.schedule_status] += 1
     task_by_inspection = [
         {
             "inspection": names[pk],
@@ -120,9 +116,7 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
     task_totals = {str(s): sum(r[str(s)] for r in task_by_inspection) for s in TASK_STATUS_ORDER}
     task_totals["total"] = len(tasks)
     slow_tasks = [
-        _task_row(t, statuses[t.pk])
-        for t in tasks
-        if statuses[t.pk] in (ScheduleStatus.BEHIND, ScheduleStatus.OVERDUE)
+        _task_row(t) for t in tasks if t.schedule_status in (ScheduleStatus.BEHIND, ScheduleStatus.OVERDUE)
     ]
 
     state_counts = (
@@ -147,12 +141,9 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
     closed = PetitionCase.objects.filter(closed_on__gte=start, closed_on__lte=end).select_related(
         "inspection", "lead_unit"
     )
-    key_cases = PetitionCase.objects.filter(is_key=True).select_related("inspection", "lead_unit")
-    start_at, _ = day_bounds(start)
-    _, end_at = day_bounds(end)
-    rebounds = CaseTransition.objects.filter(
-        to_state=CaseState.REOPENED, at__gte=start_at, at__lt=end_at
-    ).select_related("case")
+    key_cases = annotate_overdue(
+        PetitionCase.objects.filter(is_key=True).select_related("inspection", "lead_unit"), as_of
+    )
     enforcement = PetitionCase.objects.aggregate(**{f: Sum(f) for f in ENFORCEMENT_FIELDS})
     warn_counts = dict(
         EarlyWarning.objects.filter(raised_on__gte=start, raised_on__lte=end)
@@ -175,21 +166,10 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
             ],
             "total": sum(r["total"] for r in case_by_inspection),
             "closed": [_case_row(c) for c in closed],
-            "key": [
-                _case_row(c)
-                | {"overdue": bool(c.deadline and c.deadline < as_of and c.state not in FINISHED_STATES)}
-                for c in key_cases
-            ],
-            "rebounds": [
-                {
-                    "receipt_no": t.case.receipt_no,
-                    "case_id": t.case_id,
-                    "at": t.at.date().isoformat(),
-                    "reason": t.reason,
-                }
-                for t in rebounds
-            ],
+            "key": [_case_row(c) | {"overdue": c.is_overdue} for c in key_cases],
         },
+        "rechecks": recheck_data(start, end),
+        "rebounds": rebound_data(start, end),
         "enforcement": [
             {
                 "field": f,
@@ -219,6 +199,88 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
             "referrals": ClueReferral.objects.filter(referred_on__gte=start, referred_on__lte=end).count(),
         },
     }
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def recheck_data(start: date, end: date) -> dict:
+    """复查回访 of the period (2 queries): the visits recorded with a visit date in the period and
+    their results, and the monthly draws of the months the period touches with how far they got."""
+    visits = (
+        RecheckVisit.objects.filter(visited_on__gte=start, visited_on__lte=end)
+        .exclude(result=RecheckResult.PENDING)
+        .select_related("draw", "case__inspection", "case__lead_unit")
+        .order_by("visited_on", "pk")
+    )
+    rows = [
+        {
+            "id": v.pk,
+            "case_id": v.case_id,
+            "receipt_no": v.case.receipt_no,
+            "inspection": v.case.inspection.name,
+            "unit": v.case.lead_unit.name if v.case.lead_unit_id else "",
+            "draw": v.draw.month.strftime("%Y-%m"),
+            "visited_on": v.visited_on.isoformat(),
+            "visitor": v.visitor,
+            "result": v.result,
+            "result_label": v.get_result_display(),
+            "notes": v.notes[:80],
+        }
+        for v in visits
+    ]
+    draws = (
+        RecheckDraw.objects.filter(month__gte=start.replace(day=1), month__lte=end)
+        .annotate(
+            holds=Count("visits", filter=Q(visits__result=RecheckResult.HOLDS)),
+            rebounded=Count("visits", filter=Q(visits__result=RecheckResult.REBOUNDED)),
+            pending=Count("visits", filter=Q(visits__result=RecheckResult.PENDING)),
+        )
+        .order_by("month")
+    )
+    return {
+        "visited": len(rows),
+        "holds": sum(1 for r in rows if r["result"] == RecheckResult.HOLDS),
+        "rebounded": sum(1 for r in rows if r["result"] == RecheckResult.REBOUNDED),
+        "visits": rows,
+        "draws": [
+            {
+                "month": d.month.strftime("%Y-%m"),
+                "population": d.population_size,
+                "sample": d.sample_size,
+                "holds": d.holds,
+                "rebounded": d.rebounded,
+                "pending": d.pending,
+            }
+            for d in draws
+        ],
+    }
+
+
+def rebound_data(start: date, end: date) -> dict:
+    """反弹 of the period (1 query): the rebound ledger's entries found in the period."""
+    entries = (
+        ReboundEntry.objects.filter(found_on__gte=start, found_on__lte=end)
+        .select_related("visit__draw", "case__inspection", "case__lead_unit")
+        .order_by("found_on", "pk")
+    )
+    rows = [
+        {
+            "id": e.pk,
+            "case_id": e.case_id,
+            "receipt_no": e.case.receipt_no,
+            "inspection": e.case.inspection.name,
+            "unit": e.case.lead_unit.name if e.case.lead_unit_id else "",
+            "found_on": e.found_on.isoformat(),
+            "source": f"{e.visit.draw.month:%Y-%m}复查回访" if e.visit_id else "其他途径发现",
+            "description": e.description[:80],
+            "disposition": e.disposition[:80],
+            "resolved_on": _iso(e.resolved_on),
+        }
+        for e in entries
+    ]
+    return {"entries": rows, "resolved": sum(1 for r in rows if r["resolved_on"])}
 
 
 # --- daily dispatch ----------------------------------------------------------------------------
@@ -266,24 +328,31 @@ def dispatch_data(day: date) -> dict:
         }
         section(move.case.lead_unit_id)["changed"].append(row)
 
-    tasks = list(RectificationTask.objects.select_related("inspection", "lead_unit"))
-    open_ids = set(RectificationTask.objects.filter(open_task_q()).values_list("pk", flat=True))
-    statuses = task_statuses(tasks, day)
+    tasks = tasks_with_status(RectificationTask.objects.select_related("inspection", "lead_unit"), day)
     changed = task_ids_changed_between([t.pk for t in tasks], y_start, y_end)
-    quiet_start, _ = day_bounds(quiet_since)
-    recent = task_ids_changed_between(open_ids, quiet_start, y_end)
+    # 无进展 = no progress report since ``quiet_since``: rectification's definition, as on its task list.
+    quiet = dict(
+        tasks_without_progress_since(RectificationTask.objects.all(), quiet_since).values_list(
+            "pk", "last_report_on"
+        )
+    )
     for task in tasks:
-        row = _task_row(task, statuses[task.pk]) | {"kind": "task", "label": f"任务 {task.number}"}
+        row = _task_row(task) | {"kind": "task", "label": f"任务 {task.number}"}
         if task.pk in changed:
-            section(task.lead_unit_id)["changed"].append(row | {"situation": "任务、措施或时间节点有更新"})
-        if task.pk not in open_ids:
+            section(task.lead_unit_id)["changed"].append(
+                row | {"situation": "任务、措施、时间节点或整改进展有更新"}
+            )
+        if task.status in FINISHED_TASK_STATES:
             continue
         if task.deadline < day:
             section(task.lead_unit_id)["overdue"].append(row)
         elif task.deadline <= soon_until:
             section(task.lead_unit_id)["due_soon"].append(row)
-        if task.pk not in recent:
-            section(task.lead_unit_id)["no_progress"].append(row)
+        if task.pk in quiet:
+            last = quiet[task.pk]
+            section(task.lead_unit_id)["no_progress"].append(
+                row | {"situation": f"最近进展报告 {last.isoformat()}" if last else "尚无进展报告"}
+            )
     ordered = sorted(sections.values(), key=lambda s: (s["unit"] == "未定单位", s["unit"]))
     keys = ("changed", "due_soon", "overdue", "no_progress")
     return {
@@ -369,8 +438,15 @@ def _summary(report: Report) -> str:
             f"逾期 {o['overdue']} 项，{data['no_progress_days']}日无进展 {o['no_progress']} 项。"
         )
     t = data["tasks"]["totals"]
-    return (
+    summary = (
         f"整改任务 {t['total']} 项：已完成 {t['complete']}，按序时推进 {t['on_schedule']}，"
         f"滞后 {t['behind']}，逾期 {t['overdue']}；信访案件 {data['cases']['total']} 件，"
         f"本期销号 {len(data['cases']['closed'])} 件。"
     )
+    if "rechecks" in data:  # reports built before re-checks were reported lack these figures
+        r = data["rechecks"]
+        summary += (
+            f"本期复查回访 {r['visited']} 件（巩固 {r['holds']}，反弹 {r['rebounded']}），"
+            f"新增反弹 {len(data['rebounds']['entries'])} 件。"
+        )
+    return summary

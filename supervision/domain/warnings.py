@@ -19,13 +19,13 @@ from cases.enums import FINISHED_STATES
 from cases.models import PetitionCase
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
-from rectification.domain.queries import open_task_q
+from rectification.domain.queries import open_task_q, tasks_with_status
 from rectification.enums import ScheduleStatus
 from rectification.models import RectificationTask
 
 from ..enums import WarningLevel, WarningState
 from ..models import EarlyWarning
-from .queries import office_users, task_statuses, unit_heads
+from .queries import office_users, unit_heads
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +67,14 @@ def sweep_warnings(*, today: date, actor=None) -> list[EarlyWarning]:
         verdict = warning_for(case.deadline, today)
         if verdict:
             wanted.append(("case", case, case.lead_unit_id, case.deadline, verdict))
-    tasks = list(
+    tasks = tasks_with_status(
         RectificationTask.objects.filter(open_task_q()).only(
             "pk", "number", "deadline", "lead_unit_id", "status"
-        )
+        ),
+        today,
     )
-    statuses = task_statuses(tasks, today)
     for task in tasks:
-        status = statuses[task.pk]
+        status = task.schedule_status
         if status == ScheduleStatus.COMPLETE:
             continue
         verdict = warning_for(task.deadline, today, behind=status == ScheduleStatus.BEHIND)
@@ -139,21 +139,16 @@ def _notify_raised(warnings: list[EarlyWarning]) -> None:
         )
         body = f"{label}：{w.reason}（整改时限 {w.deadline.isoformat()}）。"
         title = f"{w.get_level_display()}：{label}"
-        notify(
-            heads.get(w.unit_id, []),
-            kind=NotificationKind.WARNING,
-            title=title,
-            body=body,
-            link=link,
-            reason="您是该事项牵头责任单位的负责人",
-            dedupe_key=f"warning:{w.pk}",
-        )
-        notify(
-            office,
-            kind=NotificationKind.WARNING,
-            title=title,
-            body=body,
-            link=link,
-            reason="您是协调组办公室成员，负责督办预警事项",
-            dedupe_key=f"warning:{w.pk}",
-        )
+        for recipients, reason in (
+            (heads.get(w.unit_id, []), "您是该事项牵头责任单位的负责人"),
+            (office, "您是协调组办公室成员，负责督办预警事项"),
+        ):
+            notify(
+                recipients,
+                kind=NotificationKind.WARNING,
+                title=title,
+                body=body,
+                link=link,
+                reason=reason,
+                dedupe_key=f"warning:{w.pk}",
+            )
