@@ -205,6 +205,16 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
+def _case_ref(case) -> dict:
+    """How a re-check or rebound row names its case (inspection and lead unit joined in)."""
+    return {
+        "case_id": case.pk,
+        "receipt_no": case.receipt_no,
+        "inspection": case.inspection.name,
+        "unit": case.lead_unit.name if case.lead_unit_id else "",
+    }
+
+
 def recheck_data(start: date, end: date) -> dict:
     """复查回访 of the period (2 queries): the visits recorded with a visit date in the period and
     their results, and the monthly draws of the months the period touches with how far they got."""
@@ -217,10 +227,7 @@ def recheck_data(start: date, end: date) -> dict:
     rows = [
         {
             "id": v.pk,
-            "case_id": v.case_id,
-            "receipt_no": v.case.receipt_no,
-            "inspection": v.case.inspection.name,
-            "unit": v.case.lead_unit.name if v.case.lead_unit_id else "",
+            **_case_ref(v.case),
             "draw": v.draw.month.strftime("%Y-%m"),
             "visited_on": v.visited_on.isoformat(),
             "visitor": v.visitor,
@@ -268,10 +275,7 @@ def rebound_data(start: date, end: date) -> dict:
     rows = [
         {
             "id": e.pk,
-            "case_id": e.case_id,
-            "receipt_no": e.case.receipt_no,
-            "inspection": e.case.inspection.name,
-            "unit": e.case.lead_unit.name if e.case.lead_unit_id else "",
+            **_case_ref(e.case),
             "found_on": e.found_on.isoformat(),
             "source": f"{e.visit.draw.month:%Y-%m}复查回访" if e.visit_id else "其他途径发现",
             "description": e.description[:80],
