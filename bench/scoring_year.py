@@ -2,7 +2,11 @@
 
 Builds a throwaway SQLite database (the test settings' private file), bulk-creates 100 000 cases
 over 20 units with a self-assessed sheet each and a review for every other one, then times
-``score_year`` (every sheet scored exactly) and ``year_results`` (the ranking).
+
+- the write path, bulk: ``rescore_sheets`` scores every sheet's data once with ``rules.score``
+  and stores the exact total and parts (what the domain writes do one sheet at a time);
+- the read path: ``score_year`` and ``year_results`` (the ranking), which sum the stored exact
+  totals and score nothing, and the ranking page and one unit's page as a browser gets them.
 
 Run: .venv/bin/python bench/scoring_year.py [N]
 """
@@ -57,6 +61,8 @@ def build(n: int) -> None:
         batch_size=5000,
     )
     now = django.utils.timezone.now()
+    # A placeholder score, replaced by the timed write path below (rescore_sheets).
+    unscored = {"total_num": 0, "total_den": 1, "parts": {}, "scored_at": now}
 
     def sheets():
         for i, case in enumerate(cases):
@@ -71,6 +77,7 @@ def build(n: int) -> None:
                 status=SheetStatus.SUBMITTED,
                 submitted_at=now,
                 data=data,
+                **unscored,
             )
             if i % 2 == 0:
                 yield ScoringSheet(
@@ -81,14 +88,32 @@ def build(n: int) -> None:
                     status=SheetStatus.SUBMITTED,
                     submitted_at=now,
                     data={**data, "fake": i % 10 == 0},
+                    **unscored,
                 )
 
     ScoringSheet.objects.bulk_create(sheets(), batch_size=5000)
     return office
 
 
+def timed(label: str, run, count_of=None):
+    with CaptureQueriesContext(connection) as queries:
+        t = time.perf_counter()
+        out = run()
+        elapsed = time.perf_counter() - t
+    line = f"{label}: {elapsed:.2f} s, {len(queries)} queries"
+    if count_of is not None:
+        count = count_of(out)
+        line += f", {count} rows, {elapsed / max(count, 1) * 1e6:.1f} µs per row"
+    print(line)
+    return out
+
+
 def main() -> None:
-    from scoring.domain.queries import score_year, year_results
+    from django.test import Client
+
+    from scoring.domain.queries import score_year, sheet_result, year_results
+    from scoring.domain.services import rescore_sheets
+    from scoring.models import ScoringSheet
 
     creation = connection.creation
     t = time.perf_counter()
@@ -98,19 +123,31 @@ def main() -> None:
         t = time.perf_counter()
         office = build(N)
         print(f"built {N} cases and {N + (N + 1) // 2} sheets in {time.perf_counter() - t:.1f} s")
-        for label, run in [
-            ("score_year (every sheet scored)", lambda: score_year(YEAR)),
-            ("year_results (ranking of 20 units)", lambda: year_results(office, YEAR)),
+        print("-- write path (bulk): score every sheet once and store the exact score")
+        timed(
+            "rescore_sheets (every sheet scored and stored)", lambda: rescore_sheets(YEAR, actor=office), int
+        )
+        sample = ScoringSheet.objects.order_by("?")[:200]
+        assert all(s.total == sheet_result(s.data).total for s in sample), "stored total differs from score()"
+        print("-- read path: sum the stored exact totals, score nothing")
+        timed("score_year (every case score)", lambda: score_year(YEAR), lambda o: sum(map(len, o.values())))
+        results = timed(
+            "year_results (ranking of 20 units)",
+            lambda: year_results(office, YEAR),
+            lambda o: sum(r.count for r in o),
+        )
+        print(
+            "   top:", ", ".join(f"{r.unit.name} {r.average and float(r.average):.4f}" for r in results[:3])
+        )
+        client = Client()
+        client.force_login(office)
+        for label, url in [
+            ("GET ranking page", f"/scoring/?year={YEAR}"),
+            ("GET one unit's page", f"/scoring/units/{results[0].unit.pk}/{YEAR}/"),
         ]:
-            with CaptureQueriesContext(connection) as queries:
-                t = time.perf_counter()
-                out = run()
-                elapsed = time.perf_counter() - t
-            count = sum(len(v) for v in out.values()) if isinstance(out, dict) else sum(r.count for r in out)
-            print(
-                f"{label}: {elapsed:.2f} s, {len(queries)} queries, {count} case scores, "
-                f"{elapsed / max(count, 1) * 1e6:.0f} µs per case"
-            )
+            client.get(url)  # the first visit creates the unit's assessment row; time the second
+            response = timed(label, lambda url=url: client.get(url))
+            assert response.status_code == 200, response.status_code
     finally:
         creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 

@@ -4,7 +4,7 @@ Each function is one transaction; a refusal raises ``DomainError`` with a Chines
 people saving the same sheet are told apart by a conditional update on ``updated_at``.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases.domain.errors import DomainError
@@ -58,27 +58,47 @@ def _store(sheet: ScoringSheet, result: Result, now) -> None:
     sheet.scored_at = now
 
 
-def rescore_sheets(year: int, *, actor, batch_size: int = 2000) -> int:
+def rescore_sheets(year: int, *, actor, batch_size: int = 5000) -> int:
     """Recompute and store the exact score of every sheet of ``year`` (after a change of the rules).
 
-    One transaction; the sheets are read and written in batches (a fixed number of queries per
-    batch). Only the derived score columns change, so no history row is written: the content
-    each history row records is unchanged. Returns the number of sheets scored.
+    One transaction; the sheets are read and written in batches of ``batch_size``. Only the
+    derived score columns change, so no history row is written: the content each history row
+    records is unchanged. Returns the number of sheets scored.
     """
     if not can_review(actor):
         raise DomainError("只有协调组办公室和复核组成员可以重新计分。")
     now, count, batch = timezone.now(), 0, []
-    fields = ["total_num", "total_den", "parts", "scored_at"]
     with transaction.atomic():
         rows = ScoringSheet.objects.filter(year=year).only("pk", "data").order_by("pk")
         for sheet in rows.iterator(chunk_size=batch_size):
             stamp_score(sheet, now=now)
             batch.append(sheet)
             if len(batch) == batch_size:
-                ScoringSheet.objects.bulk_update(batch, fields)
-                count, batch = count + len(batch), []
-        ScoringSheet.objects.bulk_update(batch, fields)
-    return count + len(batch)
+                count += _write_scores(batch)
+                batch = []
+        count += _write_scores(batch)
+    return count
+
+
+def _write_scores(sheets: list[ScoringSheet]) -> int:
+    """Store the stamped scores of ``sheets`` with one prepared UPDATE run for each row.
+
+    ``bulk_update`` builds a CASE over the whole batch for every column, which costs ~1 ms a row
+    on SQLite; one prepared statement through ``executemany`` costs ~40 µs.
+    """
+    if not sheets:
+        return 0
+    meta, quote = ScoringSheet._meta, connection.ops.quote_name
+    names = ("total_num", "total_den", "parts", "scored_at")
+    fields = [meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    params = [
+        [*(f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields), s.pk] for s in sheets
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(sheets)
 
 
 def assessment_of(unit, year: int) -> UnitAssessment:
