@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +29,8 @@ from .rules import fmt2, score
 from .sheet_json import parse_sheets
 from .sheet_rows import build_parts, result_json, sheet_history
 
+TODO_PAGE_SIZE = 50
+
 
 def _year(request, user) -> tuple[int, list[int]]:
     years = sorted({d.year for d in cases_visible_to(user).dates("deadline", "year")}, reverse=True)
@@ -47,7 +50,9 @@ def index(request):
     user = request.user
     year, years = _year(request, user)
     results = year_results(user, year)
-    cases = list(cases_to_score(user, year))
+    # The to-do list is paged: a year can hold 100 000 cases, the ranking above sums them all.
+    page = Paginator(cases_to_score(user, year), TODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = list(page.object_list)
     sheets = {
         (s.case_id, s.locality_id, s.version): s
         for s in sheets_visible_to(user)
@@ -69,6 +74,8 @@ def index(request):
             "years": years,
             "results": results,
             "todo": todo,
+            "page": page,
+            "query": f"year={year}",
             "can_review": can_review(user),
             "reads_all": reads_every_unit(user),
         },
