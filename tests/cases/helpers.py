@@ -73,19 +73,21 @@ def in_state(case, state: str):
 
 
 def bulk_cases(
-    n, *, inspection, lead_unit, cooperating, state=CaseState.INVESTIGATING, prefix="Q", chunk=5000
+    n, *, inspection, lead_unit, cooperating, state=CaseState.INVESTIGATING, prefix="Q", chunk=5000, **fields
 ):
     """n cases written with bulk_create (no history, no signals), for query-count tests and the bench.
 
     Every case has the pollution types 水 and 大气 and one cooperating unit; cases 2k and 2k+1 are
     repeat cases of each other (a symmetrical link, both rows of the join table). Written in
-    chunks so 100 000 cases never sit in memory at once. Returns the number of cases written.
+    chunks so 100 000 cases never sit in memory at once; ``fields`` are set on every case.
+    Returns the number of cases written.
     """
     types = list(PollutionType.objects.filter(code__in=["water", "air"]).values_list("pk", flat=True))
     by_types = PetitionCase.pollution_types.through
     by_units = PetitionCase.cooperating_units.through
     by_related = PetitionCase.related_cases.through
     extra = {"publicity_started_on": date(2021, 9, 1)} if state == CaseState.PUBLICIZED else {}
+    extra.update(fields)
     for start in range(0, n, chunk):
         cases = PetitionCase.objects.bulk_create(
             PetitionCase(
