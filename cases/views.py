@@ -17,14 +17,21 @@ from qianshan.common.history import history_of
 from .domain import transitions
 from .domain.archive import archive_catalogue, photo_pairs, points_summary
 from .domain.errors import DomainError
-from .domain.evidence import Upload, add_attachments, add_progress, link_repeat_cases
-from .domain.queries import annotate_overdue, cases_visible_to, for_list
+from .domain.evidence import (
+    Upload,
+    add_attachments,
+    add_progress,
+    link_repeat_cases,
+    points_token,
+    set_points,
+)
+from .domain.queries import PERSONAL_FIELDS, annotate_overdue, cases_visible_to, for_list
 from .domain.services import update_case
 from .enums import AttachmentKind, CaseState, PhotoStage
 from .exporters import ledger_sheet
 from .filters import CaseFilter
-from .forms import AttachmentForm, CaseForm, HandlingForm, ProgressForm, TransitionForm
-from .models import Attachment, PetitionCase, ProgressEntry
+from .forms import AttachmentForm, CaseForm, HandlingForm, PointFormSet, ProgressForm, TransitionForm
+from .models import Attachment, InvestigationPoint, PetitionCase, ProgressEntry
 
 PAGE_SIZE = 50
 
@@ -60,7 +67,7 @@ def _visible_case(request, pk):
 
 
 @login_required
-def case_detail(request, pk, *, progress_form=None, attachment_form=None, status=200):
+def case_detail(request, pk, *, progress_form=None, attachment_form=None, points_formset=None, status=200):
     case = _visible_case(request, pk)
     case = (
         PetitionCase.objects.filter(pk=case.pk)
@@ -77,6 +84,7 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, status
     )
     access = access_of(request.user)
     can_edit = can_change_units(request.user, case.unit_ids)
+    show_contact = access.writes_all or can_edit
     targets = [
         (CaseState(t), transitions.requirement_problem(case, t))
         for t in transitions.allowed_targets(case, request.user)
@@ -86,19 +94,65 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, status
         "cases/detail.html",
         {
             "case": case,
-            "history": history_of(case),
+            "history": history_of(case, hidden=frozenset() if show_contact else PERSONAL_FIELDS),
             "transitions": case.transitions.select_related("actor"),
             "targets": targets,
             "can_edit": can_edit,
-            "show_contact": access.writes_all or can_edit,
+            "show_contact": show_contact,
             "catalogue": archive_catalogue(case),
             "points": points_summary(case),
             "pairs": photo_pairs(case),
             "progress_form": progress_form or ProgressForm(initial={"happened_on": timezone.localdate()}),
             "attachment_form": attachment_form or AttachmentForm(),
+            "points_formset": points_formset or _points_formset(case),
+            "points_token": request.POST.get("points_token")
+            if points_formset
+            else points_token(case.points.all()),
+            "points_history": InvestigationPoint.history.filter(case_id=case.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:50],
         },
         status=status,
     )
+
+
+def _points_formset(case, data=None):
+    initial = [
+        {
+            "id": p.pk,
+            "content": p.content,
+            "is_true": "1" if p.is_true else "0",
+            "is_resolved": p.is_resolved,
+            "note": p.note,
+        }
+        for p in case.points.all()
+    ]
+    return PointFormSet(data, initial=initial, prefix="points")
+
+
+@require_POST
+@login_required
+def case_points(request, pk):
+    """Add, edit or delete the case's complaint points (举报问题要点); another unit's case: 404."""
+    case = _visible_case(request, pk)
+    if not can_change_units(request.user, case.unit_ids):
+        return render(request, "403.html", {"message": "您只能查看此案件，不能修改。"}, status=403)
+    formset = _points_formset(case, request.POST)
+    if formset.is_valid():
+        try:
+            set_points(
+                case,
+                formset.points(),
+                actor=request.user,
+                expected_token=request.POST.get("points_token", ""),
+            )
+        except DomainError as exc:
+            formset.non_form_errors().append(exc.message)
+        else:
+            messages.success(request, "问题要点已保存。")
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#points")
+    messages.error(request, "问题要点未保存，请查看表单中的提示。")
+    return case_detail(request, pk, points_formset=formset, status=400)
 
 
 @login_required

@@ -1,8 +1,20 @@
 from celery import shared_task
 
-from .domain import jobs
+from .domain import jobs, services
 
 
 @shared_task(name="qianshan.notifications.flush_outbox", acks_late=True)
 def flush_outbox() -> int:
     return jobs.flush_outbox()
+
+
+@shared_task(
+    name="qianshan.notifications.send_emails",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_emails(ids: list[int]) -> int:
+    """Mail the given notifications; each is claimed once, so a retry never mails twice."""
+    return services.send_notification_emails(ids)

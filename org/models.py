@@ -47,7 +47,8 @@ class User(AbstractUser):
     phone = models.CharField("电话", max_length=40, blank=True)
     post = models.CharField("职务/职称", max_length=60, blank=True)
     signature_image = models.ImageField("签名图片", upload_to="signatures/", blank=True)
-    history = HistoricalRecords()
+    # Password hashes never go into history, and a login is not a change worth a history row.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "用户"
@@ -83,6 +84,12 @@ class RoleAssignment(models.Model):
         verbose_name_plural = "角色分配"
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="%(app_label)s_%(class)s_unique"),
+            # NULLs are distinct in a unique index: a role without a unit needs its own rule.
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(unit__isnull=True),
+                name="%(app_label)s_%(class)s_unique_without_unit",
+            ),
             models.CheckConstraint(
                 condition=~Q(role__in=sorted(UNIT_BOUND_ROLES)) | Q(unit__isnull=False),
                 name="%(app_label)s_%(class)s_unit_bound_role_has_unit",

@@ -11,6 +11,8 @@ from ..enums import FINISHED_STATES
 from ..models import PetitionCase
 
 CASE_UNIT_FIELDS = ("lead_unit", "cooperating_units")
+# Seen only by the office and the case's own units; left out of history shown to other readers.
+PERSONAL_FIELDS = frozenset({"complainant_contact"})
 
 
 def cases_visible_to(user) -> QuerySet:

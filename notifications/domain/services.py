@@ -47,14 +47,20 @@ def notify(
         except IntegrityError:
             continue  # another run already notified this user for this key
     if email and created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: send_notification_emails(ids))
+        # Mail goes out from a worker: a slow or absent SMTP server never holds up a page.
+        from .jobs import enqueue
+
+        enqueue("qianshan.notifications.send_emails", ids=[n.pk for n in created])
     return created
 
 
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """Mail the notifications not mailed yet; each row is claimed by a conditional update."""
-    sent = 0
+    """Mail the notifications not mailed yet; each row is claimed by a conditional update.
+
+    A mail that fails is released again and OSError is raised at the end, so the Celery task
+    retries it; the ones already sent are not sent twice.
+    """
+    sent, failed = 0, []
     rows = Notification.objects.filter(pk__in=notification_ids, emailed_at=None).select_related("recipient")
     for note in rows:
         if not note.recipient.email:
@@ -70,9 +76,12 @@ def send_notification_emails(notification_ids: list[int]) -> int:
                 [note.recipient.email],
             )
             sent += 1
-        except OSError:
-            log.exception("mail to %s failed", note.recipient.email)
+        except OSError as exc:
+            log.warning("mail to %s failed: %s", note.recipient.email, exc)
             Notification.objects.filter(pk=note.pk).update(emailed_at=None)
+            failed.append(note.pk)
+    if failed:
+        raise OSError(f"{len(failed)} 封邮件发送失败，稍后重试")
     return sent
 
 

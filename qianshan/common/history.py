@@ -16,8 +16,11 @@ class HistoryEntry:
 _KIND = {"+": "创建", "~": "修改", "-": "删除"}
 
 
-def history_of(obj, *, limit: int = 200) -> list[HistoryEntry]:
-    """Newest first: one entry per history row, with the field changes against the previous row."""
+def history_of(obj, *, limit: int = 200, hidden: frozenset[str] = frozenset()) -> list[HistoryEntry]:
+    """Newest first: one entry per history row, with the field changes against the previous row.
+
+    Changes of the ``hidden`` fields (personal data the reader may not see) are left out.
+    """
     records = list(
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
     )
@@ -29,6 +32,8 @@ def history_of(obj, *, limit: int = 200) -> list[HistoryEntry]:
         changes = []
         if previous is not None:
             for change in record.diff_against(previous).changes:
+                if change.field in hidden:
+                    continue
                 label = _label(model, change.field)
                 if change.field in names.fields:
                     old, new = names.show(change.field, change.old), names.show(change.field, change.new)

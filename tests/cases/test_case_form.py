@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from cases.domain.services import update_case
 from cases.models import PetitionCase
 from tests.factories import CaseFactory
 
@@ -77,3 +78,13 @@ def test_case_edit_key_case_needs_leader_and_plan(users, unit_a, client):
     errors = response.context["form"].errors
     assert "重点件必须明确包保主要领导。" in errors["key_leader"]
     assert "重点件必须有工作方案。" in errors["work_plan"]
+
+
+@pytest.mark.django_db
+def test_case_history_hides_complainant_contact_from_read_only_roles(users, unit_a, client):
+    case = CaseFactory(lead_unit=unit_a)
+    update_case(case, actor=users["office"], values={"complainant_contact": "13912345678"})
+    client.force_login(users["leader"])
+    assert "13912345678" not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    client.force_login(users["staff"])
+    assert "13912345678" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
