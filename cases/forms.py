@@ -198,3 +198,38 @@ class DispositionForm(forms.Form):
     resolved_on = forms.DateField(
         label="处置完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class PointForm(forms.Form):
+    """One complaint point (举报问题要点) row of the points form on the case page."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    content = forms.CharField(
+        label="问题要点",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写问题要点的内容。"},
+    )
+    is_true = forms.TypedChoiceField(
+        label="是否属实",
+        choices=[("1", "属实"), ("0", "不属实")],
+        coerce=lambda value: value == "1",
+        initial="1",
+    )
+    is_resolved = forms.BooleanField(label="已解决", required=False)
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class BasePointFormSet(forms.BaseFormSet):
+    def points(self) -> list[dict]:
+        """The rows to keep, in order, as set_points() takes them (blank new rows and deleted rows dropped)."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+PointFormSet = forms.formset_factory(
+    PointForm, formset=BasePointFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
+)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/handling/", views.case_handling, name="handling"),
     path("<int:pk>/progress/", views.case_progress, name="progress"),
     path("<int:pk>/attachments/", views.case_attachment, name="attachment_add"),
+    path("<int:pk>/points/", views.case_points, name="points"),
     path("<int:pk>/transition/", views.case_transition, name="transition"),
     path("files/<int:pk>/", views.attachment_file, name="attachment"),
     path("import/", office_views.import_upload, name="import"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 
 from org.permissions import access_of, can_change_units
 
@@ -184,27 +185,78 @@ def add_progress(
     return entry
 
 
-def set_points(case: PetitionCase, points: list[dict], *, actor) -> list[InvestigationPoint]:
-    """Replace the complaint points (举报问题要点) of a case: [{content, is_true, is_resolved, note}]."""
+POINT_FIELDS = ("content", "is_true", "is_resolved", "note")
+MAX_POINTS = 50
+
+
+def points_token(points) -> str:
+    """A fingerprint of a case's points as a form showed them; a save refuses if it changed since."""
+    rows = [
+        (p.pk, p.seq, *(getattr(p, f) for f in POINT_FIELDS)) for p in sorted(points, key=lambda p: p.seq)
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def set_points(
+    case: PetitionCase,
+    points: list[dict],
+    *,
+    actor,
+    expected_token: str | None = None,
+    reason: str = "填报举报问题要点",
+) -> list[InvestigationPoint]:
+    """Set the complaint points (举报问题要点) of a case, in order: [{id?, content, is_true, is_resolved, note}].
+
+    A dict with ``id`` edits that existing point of this case, one without adds a point; existing
+    points not listed are deleted. Every created, changed or deleted point gets a history row with
+    the actor and ``reason``; an unchanged point is left alone. Points are renumbered 1..n in the
+    given order. With ``expected_token`` (``points_token`` of what the form showed) the save is
+    refused when someone else changed the points in between. All or nothing.
+    """
     require_change(case, actor)
+    if len(points) > MAX_POINTS:
+        raise DomainError(f"问题要点最多 {MAX_POINTS} 个。", field="points")
     for index, point in enumerate(points, start=1):
-        if not point.get("content", "").strip():
+        if not str(point.get("content") or "").strip():
             raise DomainError(f"第 {index} 个问题要点没有内容。", field="points")
+    ids = [point["id"] for point in points if point.get("id")]
+    if len(ids) != len(set(ids)):
+        raise DomainError("同一个问题要点出现了两次，请刷新页面后重新填写。", field="points")
     with transaction.atomic():
-        existing = {p.seq: p for p in case.points.all()}
+        current = {p.pk: p for p in InvestigationPoint.objects.filter(case=case)}
+        if expected_token is not None and points_token(current.values()) != expected_token:
+            raise DomainError("问题要点已被他人修改，请刷新页面查看最新内容后再保存。", field="points")
+        unknown = [i for i in ids if i not in current]
+        if unknown:
+            # Another case's point by guessed id, or one deleted meanwhile: touch nothing.
+            raise DomainError("问题要点不存在或已被删除，请刷新页面后重新填写。", field="points")
+        for stale_id in set(current) - set(ids):
+            stale = current.pop(stale_id)
+            stale._history_user = actor
+            stale._change_reason = reason
+            stale.delete()
+        # Kept points whose number changes step aside first, so (case, seq) stays unique throughout.
+        wanted = {point["id"]: seq for seq, point in enumerate(points, start=1) if point.get("id")}
+        moved = [pk for pk, seq in wanted.items() if current[pk].seq != seq]
+        if moved:
+            InvestigationPoint.objects.filter(pk__in=moved).update(seq=F("seq") + 10_000)
         kept = []
         for seq, values in enumerate(points, start=1):
-            point = existing.pop(seq, None) or InvestigationPoint(case=case, seq=seq)
-            point.content = values["content"].strip()
-            point.is_true = bool(values.get("is_true", True))
-            point.is_resolved = bool(values.get("is_resolved", False))
-            point.note = values.get("note", "").strip()
-            point._history_user = actor
-            point.save()
+            point = current.get(values.get("id")) or InvestigationPoint(case=case, seq=seq)
+            new = {
+                "content": str(values["content"]).strip(),
+                "is_true": bool(values.get("is_true", True)),
+                "is_resolved": bool(values.get("is_resolved", False)),
+                "note": str(values.get("note") or "").strip(),
+            }
+            if point.pk is None or point.seq != seq or any(getattr(point, f) != v for f, v in new.items()):
+                point.seq = seq
+                for name, value in new.items():
+                    setattr(point, name, value)
+                point._history_user = actor
+                point._change_reason = reason
+                point.save()
             kept.append(point)
-        for stale in existing.values():
-            stale._history_user = actor
-            stale.delete()
     return kept
 
 
