@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class AcceptanceConfig(AppConfig):
     name = "acceptance"
     verbose_name = "验收复核"
+
+    def ready(self):
+        from cases.domain.transitions import add_guard
+        from cases.enums import CaseState
+
+        from .domain.services import check_chain_signatures
+
+        # A case whose signed forms no longer match its facts may not go on to publicity,
+        # close-out or filing: the chain restarts at that step (domain.md §5).
+        for state in (CaseState.PUBLICIZED, CaseState.CLOSED, CaseState.FILED):
+            add_guard(state, check_chain_signatures)

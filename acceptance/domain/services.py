@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.domain.errors import DomainError
-from cases.domain.transitions import transition
+from cases.domain.transitions import accept_case, review_case, transition
 from cases.enums import CaseState, Finding
 from cases.models import PetitionCase
 from notifications.domain.services import notify
@@ -222,7 +222,7 @@ def decide_acceptance(
             return step
         _require_signed(step.form)
         _finish(step, StepOutcome.PASSED, done_on)
-        transition(step.case, CaseState.ACCEPTED, actor=actor, reason="验收通过")
+        accept_case(step.case, actor=actor, reason="验收通过")
         Step.objects.create(
             case=step.case,
             kind=StepKind.REVIEW_APPLICATION,
@@ -280,7 +280,24 @@ def decide_review(step: Step, *, actor, passed: bool, reasons: str = "", done_on
         if not verify_signatures(acceptance.form).all_valid:
             raise DomainError("验收意见的签字已失效，须重新签字后才能完成复核。")
         _finish(step, StepOutcome.PASSED, done_on)
-        case = transition(case, CaseState.REVIEWED, actor=actor, reason="复核通过")
+        case = review_case(case, actor=actor, reason="复核通过")
         # The chain hands the case on to publicity itself (验收复核办法: 复核后公示).
         transition(case, CaseState.PUBLICIZED, actor=None, reason="复核通过，转入公示")
     return step
+
+
+def check_chain_signatures(case: PetitionCase) -> None:
+    """Refuse (DomainError) when the latest round's passed acceptance or review has a void signature.
+
+    Cases closed before the system held their chain (no steps) pass: there is nothing to check.
+    """
+    latest = Step.objects.filter(case=case, kind__in=[StepKind.ACCEPTANCE, StepKind.REVIEW]).order_by(
+        "-round"
+    )
+    round_ = latest.values_list("round", flat=True).first()
+    if round_ is None:
+        return
+    for step in latest.filter(round=round_, outcome=StepOutcome.PASSED).select_related("form"):
+        if not verify_signatures(step.form).all_valid:
+            label = StepKind(step.kind).label
+            raise DomainError(f"{label}的签字已因案件事实变更而失效，须重新签字后才能继续。")

@@ -15,6 +15,7 @@ complainant's acceptance of the explanation and evidence (the acceptance chain t
 untrue finding its focused review, domain.md §5).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,11 +39,17 @@ class Rule:
 
     unit_users: bool
     roles: frozenset[str]
+    # Only the acceptance chain (signed forms, domain.md §5) may fire it: no button, no shortcut.
+    chain_only: bool = False
 
 
 _UNIT = Rule(unit_users=True, roles=frozenset({Role.OFFICE, Role.ADMIN}))
-_ACCEPT = Rule(unit_users=False, roles=frozenset({Role.OFFICE, Role.ADMIN, Role.ACCEPTANCE_MEMBER}))
-_REVIEW = Rule(unit_users=False, roles=frozenset({Role.OFFICE, Role.ADMIN, Role.REVIEW_MEMBER}))
+_ACCEPT = Rule(
+    unit_users=False, roles=frozenset({Role.OFFICE, Role.ADMIN, Role.ACCEPTANCE_MEMBER}), chain_only=True
+)
+_REVIEW = Rule(
+    unit_users=False, roles=frozenset({Role.OFFICE, Role.ADMIN, Role.REVIEW_MEMBER}), chain_only=True
+)
 _OFFICE = Rule(unit_users=False, roles=frozenset({Role.OFFICE, Role.ADMIN}))
 _REOPEN = Rule(
     unit_users=False,
@@ -64,10 +71,22 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
 }
 
 
+# Checks other apps add to a target state (the acceptance chain: its signatures still hold).
+# Registered once in an AppConfig.ready(); each raises DomainError to refuse.
+_GUARDS: dict[str, list[Callable[[PetitionCase], None]]] = {}
+
+
+def add_guard(to_state: str, check: Callable[[PetitionCase], None]) -> None:
+    if check not in _GUARDS.setdefault(to_state, []):
+        _GUARDS[to_state].append(check)
+
+
 def allowed_targets(case: PetitionCase, user) -> list[str]:
     """The states this user may move the case to now (for the buttons on the case page)."""
     return [
-        to for (frm, to), rule in TRANSITIONS.items() if frm == case.state and _may_fire(rule, case, user)
+        to
+        for (frm, to), rule in TRANSITIONS.items()
+        if frm == case.state and not rule.chain_only and _may_fire(rule, case, user)
     ]
 
 
@@ -152,19 +171,26 @@ def requirement_problem(case: PetitionCase, to_state: str, *, today=None) -> str
     return ""
 
 
-def transition(case: PetitionCase, to_state: str, *, actor, reason: str = "", today=None) -> PetitionCase:
+def transition(
+    case: PetitionCase, to_state: str, *, actor, reason: str = "", today=None, via_chain: bool = False
+) -> PetitionCase:
     """Move the case to ``to_state`` if the table, the actor and the case's record allow it.
 
-    Raises DomainError otherwise — also when someone else moved the case first.
+    ``via_chain`` is passed only by accept_case/review_case, which the acceptance chain calls once
+    the forms are signed. Raises DomainError otherwise — also when someone else moved the case first.
     """
     rule = TRANSITIONS.get((case.state, to_state))
     if rule is None:
         raise DomainError(f"案件当前环节为“{S(case.state).label}”，不能转为“{S(to_state).label}”。")
+    if rule.chain_only and not via_chain:
+        raise DomainError("验收、复核须在“验收复核”中由验收组、复核组签字背书后完成，不能直接转换。")
     if not _may_fire(rule, case, actor):
         raise DomainError("您无权执行此操作。")
     if to_state == S.REOPENED and not reason.strip():
         raise DomainError("重新整改须说明原因。", field="reason")
     check_requirements(case, to_state, today=today)
+    for check in _GUARDS.get(to_state, ()):
+        check(case)
     with transaction.atomic():
         extra = _side_fields(to_state, today)
         updated = PetitionCase.objects.filter(pk=case.pk, state=case.state, version=case.version).update(
@@ -231,13 +257,13 @@ def complete_case(case: PetitionCase, *, actor, reason: str = "") -> PetitionCas
 def accept_case(case: PetitionCase, *, actor, reason: str = "") -> PetitionCase:
     """已办结 → 已验收 (the acceptance chain calls this once the 验收意见 is signed)."""
     _from(case, S.COMPLETED)
-    return transition(case, S.ACCEPTED, actor=actor, reason=reason)
+    return transition(case, S.ACCEPTED, actor=actor, reason=reason, via_chain=True)
 
 
 def review_case(case: PetitionCase, *, actor, reason: str = "") -> PetitionCase:
     """已验收 → 已复核 (the acceptance chain calls this once the 复核责任书 is signed)."""
     _from(case, S.ACCEPTED)
-    return transition(case, S.REVIEWED, actor=actor, reason=reason)
+    return transition(case, S.REVIEWED, actor=actor, reason=reason, via_chain=True)
 
 
 def start_publicity(case: PetitionCase, *, actor, reason: str = "", today=None) -> PetitionCase:
@@ -274,8 +300,6 @@ def resume_rectification(case: PetitionCase, *, actor, reason: str = "") -> Peti
 VERBS = {
     S.INVESTIGATING: start_investigation,
     S.COMPLETED: complete_case,
-    S.ACCEPTED: accept_case,
-    S.REVIEWED: review_case,
     S.PUBLICIZED: start_publicity,
     S.CLOSED: close_case,
     S.FILED: file_case,

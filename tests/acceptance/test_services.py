@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -7,6 +7,7 @@ from acceptance.enums import SlotRole, StepKind, StepOutcome
 from acceptance.models import Step
 from cases.domain.errors import DomainError
 from cases.domain.services import update_case
+from cases.domain.transitions import close_case
 from cases.enums import CaseState, Finding
 from cases.models import CaseTransition
 from notifications.models import Notification
@@ -164,3 +165,26 @@ def test_failed_review_reopens_case_and_next_round_starts_at_acceptance(review_f
     case = review_form.step.case
     case.refresh_from_db()
     assert case.state == CaseState.REOPENED
+
+
+def test_close_out_refused_once_a_signed_form_is_void(review_form, users):
+    sign_all(review_form)
+    services.decide_review(review_form.step, actor=users["reviewer"], passed=True, done_on=date(2024, 10, 12))
+    case = review_form.step.case
+    case.refresh_from_db()
+    update_case(case, actor=users["office"], values={"handling": "事后改写的整改情况"})
+    case.refresh_from_db()
+    with pytest.raises(DomainError, match="签字已因案件事实变更而失效"):
+        close_case(case, actor=users["office"], today=case.publicity_started_on + timedelta(days=30))
+    case.refresh_from_db()
+    assert case.state == CaseState.PUBLICIZED
+
+
+def test_close_out_allowed_while_signatures_hold(review_form, users):
+    sign_all(review_form)
+    services.decide_review(review_form.step, actor=users["reviewer"], passed=True, done_on=date(2024, 10, 12))
+    case = review_form.step.case
+    case.refresh_from_db()
+    started = case.publicity_started_on
+    closed = close_case(case, actor=users["office"], today=started + timedelta(days=30))
+    assert closed.state == CaseState.CLOSED

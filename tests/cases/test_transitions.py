@@ -251,4 +251,16 @@ def test_case_page_shows_only_buttons_the_user_may_press(client, users, unit_a):
     assert 'data-target="accepted"' not in client.get(f"/cases/{case.pk}/").content.decode()
     client.force_login(users["office"])
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert 'data-target="accepted"' in page and 'data-target="reopened"' in page
+    # acceptance happens only through the signed chain, never from a button on the case page
+    assert 'data-target="accepted"' not in page and 'data-target="reopened"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("state", "target"), [(S.COMPLETED, S.ACCEPTED), (S.ACCEPTED, S.REVIEWED)])
+def test_accept_and_review_refused_outside_the_signed_chain(state, target, client, users, unit_a):
+    case = _case(state, unit_a, users)
+    with pytest.raises(DomainError, match="签字背书"):
+        t.transition(case, target, actor=users["office"], reason="绕过签字")
+    client.force_login(users["office"])
+    client.post(f"/cases/{case.pk}/transition/", {"to_state": target, "version": case.version})
+    assert PetitionCase.objects.get(pk=case.pk).state == state
