@@ -6,6 +6,10 @@ PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 mkdir -p var/log
+# A local demo on plain http: production's HTTPS-only cookies and redirects are switched off here,
+# DEBUG stays off (users see the Chinese error pages, never a traceback).
+export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+$PY manage.py collectstatic --noinput -v0
 .venv/bin/celery -A qianshan worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
 WORKER=$!
 .venv/bin/celery -A qianshan beat --loglevel=INFO -s var/celerybeat-schedule >var/log/beat.log 2>&1 &
