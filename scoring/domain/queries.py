@@ -77,25 +77,42 @@ def sheet_result(data: dict) -> Result:
     return score(sheets[0])
 
 
-@dataclass
+Pair = tuple[int, int]  # an exact score as (numerator, denominator), as stored on the sheet
+
+
+@dataclass(slots=True)
 class CaseScore:
-    """The counted score of one case in one locality: the review when done, else the self-assessment."""
+    """The counted score of one case in one locality: the review when done, else the self-assessment.
+
+    The scores are kept as the stored integer pairs; ``self_total`` / ``review_total`` / ``total``
+    give them as Fractions when a page shows them.
+    """
 
     sheet_id: int
     case_id: int
     receipt_no: str
-    self_total: Fraction | None = None
-    review_total: Fraction | None = None
+    self_pair: Pair | None = None
+    review_pair: Pair | None = None
     self_status: str = ""
     review_status: str = ""
     self_id: int | None = None
     review_id: int | None = None
 
     @property
+    def self_total(self) -> Fraction | None:
+        return None if self.self_pair is None else Fraction(*self.self_pair)
+
+    @property
+    def review_total(self) -> Fraction | None:
+        return None if self.review_pair is None else Fraction(*self.review_pair)
+
+    @property
+    def counted_pair(self) -> Pair:
+        return self.review_pair if self.review_status == SheetStatus.SUBMITTED else self.self_pair
+
+    @property
     def total(self) -> Fraction:
-        if self.review_status == SheetStatus.SUBMITTED:
-            return self.review_total
-        return self.self_total
+        return Fraction(*self.counted_pair)
 
     @property
     def is_reviewed(self) -> bool:
@@ -119,9 +136,17 @@ class UnitResult:
 
     @cached_property
     def average(self) -> Fraction | None:
+        """The exact mean of the counted case scores."""
         if not self.cases:
             return None
-        return sum((c.total for c in self.cases), Fraction(0)) / len(self.cases)
+        # Exact and fast: add the numerators of equal denominators as integers (a year's scores
+        # share a handful of denominators), then add those few sums as Fractions.
+        numerators: dict[int, int] = defaultdict(int)
+        for case in self.cases:
+            num, den = case.counted_pair
+            numerators[den] += num
+        total = sum((Fraction(num, den) for den, num in numerators.items()), Fraction(0))
+        return total / len(self.cases)
 
     @property
     def overridden(self) -> bool:
@@ -147,16 +172,15 @@ def score_year(year: int, *, unit_ids=None) -> dict[int, list[CaseScore]]:
     for pk, case_id, receipt_no, unit_id, version, status, num, den in rows.iterator(chunk_size=5000):
         entry = by_key.get((unit_id, case_id))
         if entry is None:
-            entry = by_key[unit_id, case_id] = CaseScore(sheet_id=pk, case_id=case_id, receipt_no=receipt_no)
-        total = Fraction(num, den)
+            entry = by_key[unit_id, case_id] = CaseScore(pk, case_id, receipt_no)
         if version == SheetVersion.SELF:
-            entry.self_total, entry.self_status, entry.self_id = total, status, pk
+            entry.self_pair, entry.self_status, entry.self_id = (num, den), status, pk
         else:
-            entry.review_total, entry.review_status, entry.review_id = total, status, pk
+            entry.review_pair, entry.review_status, entry.review_id = (num, den), status, pk
     out: dict[int, list[CaseScore]] = defaultdict(list)
     for (unit_id, _), entry in by_key.items():
-        if entry.self_total is None:  # a review without a self-assessment cannot exist; be safe
-            entry.self_total = entry.review_total
+        if entry.self_pair is None:  # a review without a self-assessment cannot exist; be safe
+            entry.self_pair = entry.review_pair
         out[unit_id].append(entry)
     return out
 
