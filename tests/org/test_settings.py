@@ -44,6 +44,7 @@ def test_check_deploy_with_production_settings_prints_no_warning(tmp_path):
     # the browser fixture's DJANGO_ALLOW_ASYNC_UNSAFE is a test-only switch, not production's
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "qianshan.settings",
         "DEBUG": "0",
         "SECRET_KEY": "x7#Kp2!vQz9-LmN4rT8wY3@bC6dF1gH5jS0aE%uIoP_qWeRtYuIoP",
         "ALLOWED_HOSTS": "qianshan.example.gov.cn",
