@@ -16,6 +16,7 @@ from cases.enums import CaseState, Finding
 from cases.models import PetitionCase
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
+from org.domain.units import users_of_units
 from org.enums import Role
 from org.models import User
 from org.permissions import access_of, can_change_units
@@ -191,12 +192,9 @@ def _reopen(step: Step, *, actor, label: str, reasons: str, done_on: date) -> No
         raise DomainError(f"{label}未通过须填写原因。", field="reasons")
     _finish(step, StepOutcome.FAILED, done_on, reasons)
     case = transition(step.case, CaseState.REOPENED, actor=actor, reason=f"{label}未通过：{reasons}")
-    handlers = User.objects.filter(
-        role_assignments__unit_id__in=[u for u in case.unit_ids if u],
-        role_assignments__role__in=[Role.UNIT_STAFF, Role.UNIT_HEAD],
-    ).distinct()
+    by_unit = users_of_units(case.unit_ids, (Role.UNIT_STAFF, Role.UNIT_HEAD))
     notify(
-        handlers,
+        [user for users in by_unit.values() for user in users],
         kind=NotificationKind.CASE_REOPENED,
         title=f"{label}未通过，案件{case.receipt_no}重新整改",
         body=reasons,

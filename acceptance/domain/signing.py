@@ -64,11 +64,25 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def canonical_content(form: OpinionForm, *, slots=None) -> dict:
-    """What a signer of ``form`` answers for, as a JSON-able dict of strings."""
+def case_facts(case_ids) -> dict[int, dict]:
+    """The stored facts every form kind states, for many cases in one query (case id → facts)."""
+    names = sorted({name for fields in CASE_FACTS.values() for name in fields})
+    return {
+        row.pop("pk"): row for row in PetitionCase.objects.filter(pk__in=list(case_ids)).values("pk", *names)
+    }
+
+
+def canonical_content(form: OpinionForm, *, slots=None, facts: dict | None = None) -> dict:
+    """What a signer of ``form`` answers for, as a JSON-able dict of strings.
+
+    ``slots`` (the form's slots with their users) and ``facts`` (the case's row from
+    ``case_facts``) may be passed in when many forms are checked at once.
+    """
     # The stored facts, not an instance in memory: what was saved is what is signed
     # (an unsaved or stale instance would differ, e.g. 0 vs Decimal("0.00")).
-    facts = PetitionCase.objects.filter(pk=form.step.case_id).values(*CASE_FACTS[form.kind]).get()
+    if facts is None:
+        facts = PetitionCase.objects.filter(pk=form.step.case_id).values(*CASE_FACTS[form.kind]).get()
+    facts = {name: facts[name] for name in CASE_FACTS[form.kind]}
     if slots is None:
         slots = form.slots.select_related("user")
     return {
@@ -132,15 +146,18 @@ class FormCheck:
         return any(s.status == VALID for s in self.slots)
 
 
-def verify_signatures(form: OpinionForm, *, now=None) -> FormCheck:
+def verify_signatures(form: OpinionForm, *, now=None, slots=None, facts: dict | None = None) -> FormCheck:
     """Compare every valid signature with the form's current content; void those that differ.
 
     Voiding is a conditional update (void=False → True), so two pages checking at once void a
-    signature once. Returns each slot's state for the form page.
+    signature once. Returns each slot's state for the form page. A scan over many forms passes
+    ``slots`` (with users and signatures prefetched) and ``facts`` (``case_facts``) so that
+    checking a form runs no query.
     """
     now = now or timezone.now()
-    slots = list(form.slots.select_related("user").prefetch_related("signatures__signer"))
-    content = canonical_content(form, slots=slots)
+    if slots is None:
+        slots = list(form.slots.select_related("user").prefetch_related("signatures__signer"))
+    content = canonical_content(form, slots=slots, facts=facts)
     sha = content_sha256(content)
     checks = []
     for slot in slots:

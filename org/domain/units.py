@@ -1,8 +1,9 @@
-"""Finding a unit by the name people write: its full name, short name or a registered alias."""
+"""Finding a unit by the name people write (its full name, short name or a registered alias), and
+the people of a set of units with given roles."""
 
 from qianshan.common.sheets import normalise
 
-from ..models import Unit
+from ..models import RoleAssignment, Unit
 
 
 def unit_lookup() -> dict[str, Unit]:
@@ -13,3 +14,18 @@ def unit_lookup() -> dict[str, Unit]:
             if name:
                 index.setdefault(normalise(name), unit)
     return index
+
+
+def users_of_units(unit_ids, roles) -> dict[int, list]:
+    """Active users holding one of ``roles`` in each unit: unit id → users, in one query."""
+    by_unit: dict[int, dict] = {}
+    rows = (
+        RoleAssignment.objects.filter(
+            unit_id__in=[u for u in unit_ids if u], role__in=list(roles), user__is_active=True
+        )
+        .select_related("user")
+        .order_by("unit_id", "user_id")
+    )
+    for ra in rows:
+        by_unit.setdefault(ra.unit_id, {})[ra.user_id] = ra.user
+    return {unit_id: list(users.values()) for unit_id, users in by_unit.items()}

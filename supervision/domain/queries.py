@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.domain.queries import cases_visible_to
+from org.domain.units import users_of_units
 from org.enums import Role
 from org.models import User
 from org.permissions import access_of
@@ -59,15 +60,7 @@ def task_ids_changed_between(task_ids, start: datetime, end: datetime) -> set[in
 
 def unit_heads(unit_ids) -> dict[int, list[User]]:
     """Active unit heads of each unit (1 query)."""
-    by_unit: dict[int, list[User]] = {}
-    rows = User.objects.filter(
-        is_active=True, role_assignments__role=Role.UNIT_HEAD, role_assignments__unit_id__in=list(unit_ids)
-    ).values_list("role_assignments__unit_id", "pk")
-    pairs = list(rows)
-    users = User.objects.in_bulk({pk for _, pk in pairs})
-    for unit_id, pk in pairs:
-        by_unit.setdefault(unit_id, []).append(users[pk])
-    return by_unit
+    return users_of_units(unit_ids, (Role.UNIT_HEAD,))
 
 
 def office_users() -> list[User]:

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from acceptance.domain import services
 from acceptance.domain.alerts import send_deadline_alerts
 from notifications.models import Notification
 
@@ -78,3 +79,44 @@ def test_alert_task_on_real_worker_is_idempotent(celery_worker_live, django_db_b
     assert second == {"steps_alerted": 0, "notifications": 0}
     with django_db_blocker.unblock():
         assert Notification.objects.filter(kind="deadline_alert").count() == 2
+
+
+def _open_steps(n, users, industry_member, unit_a, unit_b):
+    """``n`` open acceptance steps (one slot signed) and ``n`` open review applications, each case
+    with a cooperating unit."""
+    from acceptance.domain.signing import sign
+    from acceptance.enums import SlotRole, StepKind
+    from acceptance.models import Step
+    from cases.enums import CaseState
+    from tests.factories import PASSWORD, CaseFactory
+
+    for i in range(n):
+        case = CaseFactory(
+            lead_unit=unit_a, cooperating_units=[unit_b], state=CaseState.COMPLETED, receipt_no=f"QA-{i}"
+        )
+        form = services.apply_for_acceptance(case, actor=users["office"], applied_on=APPLIED).form
+        slot = services.assign_signer(form, actor=users["office"], user=users["acceptor"], role="leader")
+        services.assign_signer(
+            form, actor=users["office"], user=industry_member, role=SlotRole.INDUSTRY_MEMBER
+        )
+        sign(slot, actor=users["acceptor"], password=PASSWORD)
+        accepted = CaseFactory(
+            lead_unit=unit_a, cooperating_units=[unit_b], state=CaseState.ACCEPTED, receipt_no=f"QR-{i}"
+        )
+        Step.objects.create(case=accepted, kind=StepKind.REVIEW_APPLICATION, starts_on=APPLIED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 6])
+def test_alert_scan_query_count_does_not_grow_with_steps(
+    n, users, industry_member, unit_a, unit_b, django_assert_num_queries
+):
+    _open_steps(n, users, industry_member, unit_a, unit_b)
+    with django_assert_num_queries(7):  # nothing due yet: read and verify only
+        assert send_deadline_alerts(today=date(2024, 9, 28)).notifications == 0
+    first = send_deadline_alerts(today=date(2024, 10, 6))
+    # office + leader + industry member; office + staff, head (unit_a) + staff_b (unit_b)
+    assert (first.steps_alerted, first.notifications) == (2 * n, 7 * n)
+    with django_assert_num_queries(8):  # the same day again: nothing new, no insert tried
+        second = send_deadline_alerts(today=date(2024, 10, 6))
+    assert (second.steps_alerted, second.notifications) == (0, 0)
