@@ -228,7 +228,7 @@ def case_attachment(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            add_attachments(case, _uploads(request, "file", form), actor=request.user)
+            add_attachments(case, _uploads(request, form.add_prefix("file"), form), actor=request.user)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -146,3 +146,32 @@ def test_upload_view_keeps_what_was_typed_when_refused(client, case, users):
     body = response.content.decode()
     assert "文件“x.gif”不是有效的图片。" in body and "我写的进展" in body
     assert ProgressEntry.objects.count() == 0
+
+
+def test_upload_view_stores_the_file_from_the_case_page_form(client, case, users):
+    client.force_login(users["staff"])
+    photo = io.BytesIO(png_bytes())
+    photo.name = "现场.png"
+    response = client.post(
+        f"/cases/{case.pk}/attachments/",
+        {"att-file": photo, "att-kind": "photo", "att-photo_stage": "none", "att-title": "现场照片"},
+    )
+    assert response.status_code == 302
+    stored = Attachment.objects.get(case=case)
+    assert (
+        stored.kind == AttachmentKind.PHOTO
+        and stored.sha256 == hashlib.sha256(stored.file.read()).hexdigest()
+    )
+
+
+def test_upload_view_refuses_a_renamed_text_file(client, case, users):
+    client.force_login(users["staff"])
+    fake = io.BytesIO(b"just text, not a picture")
+    fake.name = "伪装.png"
+    response = client.post(
+        f"/cases/{case.pk}/attachments/",
+        {"att-file": fake, "att-kind": "photo", "att-photo_stage": "none"},
+    )
+    assert response.status_code == 400
+    assert "伪装.png" in response.content.decode()
+    assert Attachment.objects.filter(case=case).count() == 0
