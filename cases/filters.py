@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.forms import DateInput
 
 from org.models import Inspection, Unit
+from org.permissions import unit_filter
 
 from .domain.queries import overdue_q
 from .enums import CaseState
@@ -62,7 +63,8 @@ class CaseFilter(django_filters.FilterSet):
     def filter_unit(self, qs, name, value):
         if not value:
             return qs
-        return qs.filter(Q(lead_unit=value) | Q(cooperating_units=value)).distinct()
+        # EXISTS on the cooperating units, not a join: one row per case, so counts stay right.
+        return qs.filter(unit_filter([value.pk], ("lead_unit", "cooperating_units"), qs.model))
 
     def filter_overdue(self, qs, name, value):
         if value is None:

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from org.models import Inspection, Unit
+from org.permissions import unit_filter
 
 from .domain.queries import graded_tasks, overdue_task_q
 from .enums import TaskGrade, TaskStatus
@@ -34,7 +35,7 @@ class TaskFilter(django_filters.FilterSet):
     def filter_unit(self, qs, name, value):
         if not value:
             return qs
-        return qs.filter(Q(lead_unit=value) | Q(cooperating_units=value)).distinct()
+        return qs.filter(unit_filter([value.pk], ("lead_unit", "cooperating_units"), qs.model))
 
     def filter_overdue(self, qs, name, value):
         if value is None:

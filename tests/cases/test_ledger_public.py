@@ -223,3 +223,24 @@ def test_other_units_case_by_guessed_id_is_404(client, users, unit_b):
     for url in (f"/cases/{case.pk}/", f"/cases/{case.pk}/handling/", f"/cases/{case.pk}/edit/"):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/cases/{case.pk}/progress/", {"text": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_case_list_unit_filter_counts_each_case_once(client, users, unit_a, unit_b):
+    both = CaseFactory(lead_unit=unit_a, cooperating_units=[unit_a], state=CaseState.RECTIFYING)
+    many = CaseFactory(
+        lead_unit=unit_a, cooperating_units=[unit_b, UnitFactory()], state=CaseState.INVESTIGATING
+    )
+    partner = CaseFactory(lead_unit=unit_b, cooperating_units=[unit_a], state=CaseState.RECTIFYING)
+    CaseFactory(lead_unit=unit_b, state=CaseState.RECTIFYING)
+    client.force_login(users["office"])
+    response = client.get(f"/cases/?unit={unit_a.pk}")
+    assert response.status_code == 200, response
+    counts = {state.value: n for state, n in response.context["state_counts"]}
+    assert counts[CaseState.RECTIFYING] == 2
+    assert counts[CaseState.INVESTIGATING] == 1
+    assert response.context["total"] == 3
+    assert sorted(c.pk for c in response.context["page"]) == sorted([both.pk, many.pk, partner.pk])
+    export = client.get(f"/cases/export.xlsx?unit={unit_a.pk}")
+    _, rows = _read(export.content)
+    assert len(rows) == 1 + 3
