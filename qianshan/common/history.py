@@ -25,7 +25,7 @@ def history_of(obj, *, limit: int = 200, hidden: frozenset[str] = frozenset()) -
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
     )
     model = type(obj)
-    names = _M2MNames(model)
+    names = _Names(model)
     entries = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -37,6 +37,11 @@ def history_of(obj, *, limit: int = 200, hidden: frozenset[str] = frozenset()) -
                 label = _label(model, change.field)
                 if change.field in names.fields:
                     old, new = names.show(change.field, change.old), names.show(change.field, change.new)
+                elif change.field in names.foreign_keys:
+                    old, new = (
+                        names.show_fk(change.field, change.old),
+                        names.show_fk(change.field, change.new),
+                    )
                 else:
                     old, new = (
                         _show(previous, change.field, change.old),
@@ -63,12 +68,24 @@ def _label(model, field_name: str) -> str:
         return field_name
 
 
-class _M2MNames:
-    """Names for the ids simple-history stores in m2m diffs ({'petitioncase': 1, 'pollutiontype': 5})."""
+class _Names:
+    """Names for the ids simple-history stores: foreign keys, and m2m diffs ({'petitioncase': 1, …})."""
 
     def __init__(self, model):
         self.fields = {f.name: f for f in model._meta.many_to_many}
+        self.foreign_keys = {f.name: f for f in model._meta.fields if f.many_to_one}
         self._cache: dict[str, dict] = {}
+
+    def show_fk(self, field_name: str, pk) -> str:
+        """The related object's name for a foreign-key id (history stores ids, people read names)."""
+        if pk in (None, ""):
+            return "（空）"
+        target = self.foreign_keys[field_name].related_model
+        cache = self._cache.setdefault(field_name, {})
+        if pk not in cache:
+            obj = target._default_manager.filter(pk=pk).first()
+            cache[pk] = str(obj) if obj is not None else f"#{pk}"
+        return cache[pk]
 
     def show(self, field_name: str, rows) -> str:
         field = self.fields[field_name]

@@ -88,3 +88,12 @@ def test_case_history_hides_complainant_contact_from_read_only_roles(users, unit
     assert "13912345678" not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     client.force_login(users["staff"])
     assert "13912345678" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_case_history_names_units_not_ids(users, unit_a, unit_b, client):
+    case = CaseFactory(lead_unit=unit_a)
+    update_case(case, actor=users["office"], values={"lead_unit": unit_b})
+    client.force_login(users["office"])
+    changes = client.get(reverse("cases:detail", args=[case.pk])).context["history"][0].changes
+    assert ("牵头责任单位", "甲单位", "乙单位") in changes
