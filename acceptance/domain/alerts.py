@@ -63,7 +63,7 @@ def send_deadline_alerts(*, today: date | None = None) -> ScanResult:
 
     The reads do not grow with the number of steps (7 queries, 8 when some step is due, plus
     the holiday table when deadlines count working days); each new notification is one insert,
-    and each signature voided on the way one update and its history row.
+    and each signature voided on the way its update and history row.
     """
     today = today or timezone.localdate()
     deadlines = Deadlines(today=today)

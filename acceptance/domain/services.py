@@ -165,13 +165,18 @@ def update_form(form: OpinionForm, *, actor, values: dict) -> OpinionForm:
     return form
 
 
-def _finish(step: Step, outcome: str, done_on: date, reasons: str = "") -> None:
+def _finish(step: Step, outcome: str, done_on: date, reasons: str = "", *, actor) -> None:
     updated = Step.objects.filter(pk=step.pk, outcome=StepOutcome.PENDING).update(
         outcome=outcome, done_on=done_on, reasons=reasons
     )
     if not updated:
         raise DomainError("该环节已被他人办结，请刷新页面。")
     step.outcome, step.done_on, step.reasons = outcome, done_on, reasons
+    # QuerySet.update() bypasses simple-history; a save of the fresh row records who and when.
+    fresh = Step.objects.get(pk=step.pk)
+    fresh._history_user = actor
+    fresh._change_reason = f"{step.get_kind_display()}：{StepOutcome(outcome).label}"[:100]
+    fresh.save()
 
 
 def _require_signed(form: OpinionForm) -> None:
@@ -190,7 +195,7 @@ def _require_signed(form: OpinionForm) -> None:
 def _reopen(step: Step, *, actor, label: str, reasons: str, done_on: date) -> None:
     if not reasons.strip():
         raise DomainError(f"{label}未通过须填写原因。", field="reasons")
-    _finish(step, StepOutcome.FAILED, done_on, reasons)
+    _finish(step, StepOutcome.FAILED, done_on, reasons, actor=actor)
     case = transition(step.case, CaseState.REOPENED, actor=actor, reason=f"{label}未通过：{reasons}")
     by_unit = users_of_units(case.unit_ids, (Role.UNIT_STAFF, Role.UNIT_HEAD))
     notify(
@@ -219,7 +224,7 @@ def decide_acceptance(
             _reopen(step, actor=actor, label="验收", reasons=reasons, done_on=done_on)
             return step
         _require_signed(step.form)
-        _finish(step, StepOutcome.PASSED, done_on)
+        _finish(step, StepOutcome.PASSED, done_on, actor=actor)
         accept_case(step.case, actor=actor, reason="验收通过")
         Step.objects.create(
             case=step.case,
@@ -243,7 +248,7 @@ def apply_for_review(step: Step, *, actor, applied_on: date | None = None) -> St
     if verify_signatures(acceptance.form).any_void:
         raise DomainError("验收意见的签字已失效，须重新签字后才能申请复核。")
     with transaction.atomic():
-        _finish(step, StepOutcome.PASSED, applied_on)
+        _finish(step, StepOutcome.PASSED, applied_on, actor=actor)
         review = Step.objects.create(
             case=step.case, kind=StepKind.REVIEW, round=step.round, starts_on=applied_on, created_by=actor
         )
@@ -277,7 +282,7 @@ def decide_review(step: Step, *, actor, passed: bool, reasons: str = "", done_on
         acceptance = Step.objects.get(case=case, round=step.round, kind=StepKind.ACCEPTANCE)
         if not verify_signatures(acceptance.form).all_valid:
             raise DomainError("验收意见的签字已失效，须重新签字后才能完成复核。")
-        _finish(step, StepOutcome.PASSED, done_on)
+        _finish(step, StepOutcome.PASSED, done_on, actor=actor)
         case = review_case(case, actor=actor, reason="复核通过")
         # The chain hands the case on to publicity itself (验收复核办法: 复核后公示).
         transition(case, CaseState.PUBLICIZED, actor=None, reason="复核通过，转入公示")

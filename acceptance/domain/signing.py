@@ -146,7 +146,22 @@ class FormCheck:
         return any(s.status == VALID for s in self.slots)
 
 
-def verify_signatures(form: OpinionForm, *, now=None, slots=None, facts: dict | None = None) -> FormCheck:
+def _record_void(signature_id: int, *, actor=None) -> None:
+    """QuerySet.update() bypasses simple-history; a save of the fresh row records the voiding.
+
+    Without ``actor`` the history user is the person of the current request (simple-history's
+    middleware: whoever's edit or page load found the change), or none for a scheduled scan.
+    """
+    fresh = Signature.objects.get(pk=signature_id)
+    if actor is not None:
+        fresh._history_user = actor
+    fresh._change_reason = ("签字失效：" + fresh.void_reason)[:100]
+    fresh.save()
+
+
+def verify_signatures(
+    form: OpinionForm, *, now=None, slots=None, facts: dict | None = None, actor=None
+) -> FormCheck:
     """Compare every valid signature with the form's current content; void those that differ.
 
     Voiding is a conditional update (void=False → True), so two pages checking at once void a
@@ -165,9 +180,11 @@ def verify_signatures(form: OpinionForm, *, now=None, slots=None, facts: dict | 
         valid = next((s for s in sigs if not s.void), None)
         if valid is not None and valid.content_sha256 != sha:
             reason = describe_changes(valid.content, content)
-            Signature.objects.filter(pk=valid.pk, void=False).update(
+            voided = Signature.objects.filter(pk=valid.pk, void=False).update(
                 void=True, void_reason=reason, voided_at=now
             )
+            if voided:
+                _record_void(valid.pk, actor=actor)
             valid.void, valid.void_reason, valid.voided_at = True, reason, now
             valid = None
         if valid is not None:
@@ -179,11 +196,11 @@ def verify_signatures(form: OpinionForm, *, now=None, slots=None, facts: dict | 
     return FormCheck(sha, checks)
 
 
-def void_changed_signatures(case: PetitionCase) -> int:
+def void_changed_signatures(case: PetitionCase, *, actor=None) -> int:
     """Check every form of the case now (called when the case is edited); returns how many voided."""
     before = Signature.objects.filter(slot__form__step__case=case, void=False).count()
     for form in OpinionForm.objects.filter(step__case=case).select_related("step"):
-        verify_signatures(form)
+        verify_signatures(form, actor=actor)
     return before - Signature.objects.filter(slot__form__step__case=case, void=False).count()
 
 
@@ -199,7 +216,7 @@ def sign(slot: SignatureSlot, *, actor, password: str, now=None) -> Signature:
         raise DomainError("密码不正确，未签字。", field="password")
     form = slot.form
     with transaction.atomic():
-        check = verify_signatures(form, now=now)
+        check = verify_signatures(form, now=now, actor=actor)
         mine = next(c for c in check.slots if c.slot.pk == slot.pk)
         if mine.status == VALID:
             raise DomainError("此栏您已签字，无需重复签字。")

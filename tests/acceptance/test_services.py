@@ -1,6 +1,8 @@
 from datetime import date, timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from acceptance.domain import services
 from acceptance.enums import SlotRole, StepKind, StepOutcome
@@ -188,3 +190,30 @@ def test_close_out_allowed_while_signatures_hold(review_form, users):
     started = case.publicity_started_on
     closed = close_case(case, actor=users["office"], today=started + timedelta(days=30))
     assert closed.state == CaseState.CLOSED
+
+
+def test_step_outcome_is_in_history_with_who_and_when(acceptance_form, users):
+    sign_all(acceptance_form)
+    with time_machine.travel("2024-09-30 16:40:00+08:00", tick=False):
+        step = services.decide_acceptance(
+            acceptance_form.step, actor=users["acceptor"], passed=True, done_on=date(2024, 9, 30)
+        )
+    rows = list(step.history.order_by("history_id").values_list("outcome", "done_on", "history_type"))
+    assert rows == [("pending", None, "+"), ("passed", date(2024, 9, 30), "~")]
+    last = step.history.latest("history_id")
+    assert last.history_user == users["acceptor"]
+    assert last.history_change_reason == "组织验收：通过"
+    assert timezone.localtime(last.history_date).strftime("%Y-%m-%d %H:%M") == "2024-09-30 16:40"
+
+
+def test_failed_step_is_in_history_with_reasons_and_who(acceptance_form, users):
+    step = services.decide_acceptance(
+        acceptance_form.step,
+        actor=users["office"],
+        passed=False,
+        reasons="噪声仍超标",
+        done_on=date(2024, 10, 1),
+    )
+    last = step.history.latest("history_id")
+    assert (last.outcome, last.reasons, last.history_user) == ("failed", "噪声仍超标", users["office"])
+    assert last.history_change_reason == "组织验收：未通过"

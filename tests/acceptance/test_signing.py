@@ -1,4 +1,7 @@
 import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
 
 from acceptance.domain import services
 from acceptance.domain.signing import VALID, VOID, sign, verify_signatures
@@ -90,3 +93,46 @@ def test_unchanged_case_keeps_signatures_valid(acceptance_form, users, completed
     acceptance_form.step.case.refresh_from_db()
     assert Signature.objects.filter(void=True).count() == 0
     assert verify_signatures(acceptance_form).slots[0].status == VALID
+
+
+def _change_finding_behind_the_form(case):
+    from cases.models import PetitionCase
+
+    PetitionCase.objects.filter(pk=case.pk).update(finding=Finding.PARTLY_TRUE)
+
+
+def test_voided_signature_leaves_a_history_row_with_who_when_and_why(acceptance_form, users, completed_case):
+    slot = _slot(acceptance_form, SlotRole.LEADER)
+    sign(slot, actor=users["acceptor"], password=PASSWORD)
+    _change_finding_behind_the_form(completed_case)
+    with time_machine.travel("2024-10-02 09:15:00+08:00", tick=False):
+        verify_signatures(acceptance_form, actor=users["office"])
+    signature = Signature.objects.get(slot=slot)
+    rows = list(signature.history.order_by("history_id").values_list("void", "history_type"))
+    assert rows == [(False, "+"), (True, "~")]
+    last = signature.history.latest("history_id")
+    assert last.history_user == users["office"]
+    assert timezone.localtime(last.history_date).strftime("%Y-%m-%d %H:%M") == "2024-10-02 09:15"
+    assert last.history_change_reason == "签字失效：签字后内容已变更：案件“是否属实”，签字失效，须重新签字。"
+    assert last.voided_at == last.history_date
+
+
+def test_voided_signature_found_by_a_page_load_is_recorded_for_that_user(
+    acceptance_form, users, completed_case, login
+):
+    slot = _slot(acceptance_form, SlotRole.LEADER)
+    sign(slot, actor=users["acceptor"], password=PASSWORD)
+    _change_finding_behind_the_form(completed_case)
+    response = login(users["office"]).get(reverse("acceptance:form", args=[acceptance_form.pk]))
+    assert response.status_code == 200
+    last = Signature.objects.get(slot=slot).history.latest("history_id")
+    assert (last.void, last.history_user) == (True, users["office"])
+
+
+def test_signature_voided_twice_records_one_history_row(acceptance_form, users, completed_case):
+    slot = _slot(acceptance_form, SlotRole.LEADER)
+    sign(slot, actor=users["acceptor"], password=PASSWORD)
+    _change_finding_behind_the_form(completed_case)
+    verify_signatures(acceptance_form, actor=users["office"])
+    verify_signatures(acceptance_form, actor=users["office"])
+    assert Signature.objects.get(slot=slot).history.filter(void=True).count() == 1
