@@ -3,6 +3,11 @@
 An exporter hands over sheets of (title, Chinese header row, rows); this module writes them with
 the house rules: aware datetimes become naive Asia/Shanghai, numbers stay numbers, and a text cell
 starting with = + - @ is neutralised so a spreadsheet never runs it as a formula.
+
+Neutralising keeps the text exactly as it is: such a cell is written as a string cell (never a
+formula) with the "quote prefix" style, the flag Excel itself sets when one types '=…, so Excel
+shows the text and keeps it text when the cell is edited; reading the workbook back gives the
+original text (no added apostrophe), so an exported ledger re-imports unchanged.
 """
 
 from collections.abc import Iterable, Sequence
@@ -30,10 +35,27 @@ def cell_value(value):
         return value.replace(tzinfo=None)
     if isinstance(value, int | float | Decimal | date):
         return value
-    text = str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    return str(value)
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
+
+
+def _row(sheet, values) -> list:
+    """The cells of one row; formula-like text becomes a quote-prefixed string cell."""
+    cells = []
+    for value in values:
+        value = cell_value(value)
+        if is_formula_like(value):
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+            cell.quotePrefix = True
+            value = cell
+        cells.append(value)
+    return cells
 
 
 def write_xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]], *, target=None) -> bytes:
@@ -51,10 +73,10 @@ def write_xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]], 
         sheet.freeze_panes = "A2"
         for index, width in enumerate(widths[0] if widths else (), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.append([cell_value(h) for h in header])
+        sheet.append(_row(sheet, header))
         last = 1
         for row in rows:
-            sheet.append([cell_value(v) for v in row])
+            sheet.append(_row(sheet, row))
             last += 1
         if header:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"

@@ -174,12 +174,20 @@ def test_ledger_round_trip_export_edit_reimport(world):
         actor=None,
     )
     PetitionCase.objects.filter(receipt_no="D2LN-2").update(fine_amount=2, penalty_cases=1)
+    formula_like = {
+        "D2LN-3": ('=HYPERLINK("http://x","点此")', "-油烟扰民"),
+        "D2LN-4": ("+86 举报人来电", "@某公司"),
+    }
+    for receipt_no, (complaint, remarks) in formula_like.items():
+        PetitionCase.objects.create(
+            inspection=world, receipt_no=receipt_no, complaint=complaint, remarks=remarks
+        )
     ledger = write_xlsx([ledger_sheet(PetitionCase.objects.all())])
     # re-importing the untouched export changes nothing
     assert import_cases(ledger, world, actor=None).as_dict() == {
         "created": 0,
         "updated": 0,
-        "unchanged": 2,
+        "unchanged": 4,
         "errors": [],
     }
     book = load_workbook(io.BytesIO(ledger))
@@ -192,9 +200,12 @@ def test_ledger_round_trip_export_edit_reimport(world):
     edited = io.BytesIO()
     book.save(edited)
     report = import_cases(edited.getvalue(), world, actor=None)
-    assert report.as_dict() == {"created": 0, "updated": 1, "unchanged": 1, "errors": []}
+    assert report.as_dict() == {"created": 0, "updated": 1, "unchanged": 3, "errors": []}
     case = PetitionCase.objects.get(receipt_no="D2LN-2")
     assert (case.handling, str(case.fine_amount), case.finding) == ("已责令停产整改", "3.50", Finding.TRUE)
+    for receipt_no, texts in formula_like.items():
+        case = PetitionCase.objects.get(receipt_no=receipt_no)
+        assert (case.complaint, case.remarks) == texts
 
 
 def test_import_refuses_rows_of_another_inspection(world):

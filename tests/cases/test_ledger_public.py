@@ -34,7 +34,12 @@ def test_ledger_export_columns_values_and_sheet_setup(client, users, unit_a):
     assert rows[0] == LEDGER_HEADERS
     row = dict(zip(LEDGER_HEADERS, rows[1], strict=True))
     assert row["受理编号"] == case.receipt_no and row["交办批次"] == 3
-    assert row["交办问题基本情况"] == '\'=HYPERLINK("http://x")'
+    # the text as stored, in a quote-prefixed string cell: shown as text, never run as a formula
+    assert row["交办问题基本情况"] == '=HYPERLINK("http://x")'
+    cell = ws.cell(row=2, column=LEDGER_HEADERS.index("交办问题基本情况") + 1)
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    receipt = ws.cell(row=2, column=LEDGER_HEADERS.index("受理编号") + 1)
+    assert receipt.quotePrefix is False
     assert row["交办日期"].date() == date(2021, 7, 16) and row["罚款金额（万元）"] == 2.5
     assert row["当前环节"] == "调查核实" and row["牵头责任单位"] == "甲单位"
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:AG2"
