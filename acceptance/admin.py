@@ -45,3 +45,9 @@ class SignatureAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SignatureSlot)
+class SignatureSlotAdmin(SimpleHistoryAdmin):
+    list_display = ["form", "role", "user", "member_unit", "order"]
+    list_filter = ["role"]

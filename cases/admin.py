@@ -1,7 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CaseTransition, PetitionCase, PollutionType
+from qianshan.common.admin import ReadOnlyAdmin
+
+from .models import (
+    Attachment,
+    CaseTransition,
+    InvestigationPoint,
+    PetitionCase,
+    PollutionType,
+    ProgressEntry,
+    ReboundEntry,
+    RecheckDraw,
+    RecheckVisit,
+    TransferSheetImport,
+)
 
 
 @admin.register(PetitionCase)
@@ -26,3 +39,45 @@ class CaseTransitionAdmin(admin.ModelAdmin):
 @admin.register(PollutionType)
 class PollutionTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "sort_order"]
+
+
+# --- evidence, progress, re-checks and imports: written by the domain, read-only here -------------
+@admin.register(InvestigationPoint)
+class InvestigationPointAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "seq", "content", "is_true", "is_resolved"]
+    search_fields = ["case__receipt_no", "content"]
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(ReadOnlyAdmin):
+    list_display = ["case", "happened_on", "actor", "created_at"]
+    search_fields = ["case__receipt_no", "text"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["case", "kind", "photo_stage", "title", "sha256"]
+    list_filter = ["kind"]
+    search_fields = ["case__receipt_no", "title", "sha256"]
+
+
+@admin.register(RecheckDraw)
+class RecheckDrawAdmin(ReadOnlyAdmin):
+    list_display = ["month", "seed", "population_size", "sample_size", "drawn_by", "drawn_at"]
+
+
+@admin.register(RecheckVisit)
+class RecheckVisitAdmin(ReadOnlyAdmin):
+    list_display = ["draw", "case", "visited_on", "visitor", "result"]
+    list_filter = ["result"]
+
+
+@admin.register(ReboundEntry)
+class ReboundEntryAdmin(ReadOnlyAdmin):
+    list_display = ["case", "found_on", "disposition", "resolved_on"]
+
+
+@admin.register(TransferSheetImport)
+class TransferSheetImportAdmin(ReadOnlyAdmin):
+    list_display = ["inspection", "batch", "original_name", "state", "uploaded_by", "sha256"]
+    list_filter = ["state"]

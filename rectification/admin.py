@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AnnualTarget, Measure, Milestone, RectificationTask
+from qianshan.common.admin import ReadOnlyAdmin
+
+from .models import (
+    AnnualTarget,
+    Attachment,
+    LookBackCheck,
+    Measure,
+    Milestone,
+    ProgressReport,
+    RectificationTask,
+    TaskStepRecord,
+)
 
 
 class MeasureInline(admin.StackedInline):
@@ -37,3 +48,30 @@ class MeasureAdmin(SimpleHistoryAdmin):
 @admin.register(AnnualTarget)
 class AnnualTargetAdmin(SimpleHistoryAdmin):
     list_display = ["task", "year", "reached"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "due", "description", "done_on"]
+
+
+# --- progress, look-back checks, evidence and close-out log: written by the domain -------------
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ["task", "measure", "reported_on", "percent", "reported_by"]
+
+
+@admin.register(LookBackCheck)
+class LookBackCheckAdmin(ReadOnlyAdmin):
+    list_display = ["measure", "checked_on", "inspector", "result"]
+    list_filter = ["result"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "kind", "size", "uploaded_by"]
+
+
+@admin.register(TaskStepRecord)
+class TaskStepRecordAdmin(ReadOnlyAdmin):
+    list_display = ["task", "step", "from_status", "to_status", "actor", "at"]
