@@ -13,12 +13,14 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
-from org.models import Inspection, Unit
+from org.domain.units import unit_lookup
+from org.models import Inspection
+from qianshan.common.sheets import normalise, parse_date, read_rows
 
 from ..enums import Channel, CompletionStatus, Finding
 from ..models import PetitionCase, PollutionType
@@ -76,25 +78,8 @@ def _text(value, ctx):
     return str(value).strip()
 
 
-DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def parse_date(value, ctx=None) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and 20000 < value < 80000:  # an Excel serial day number
-        from openpyxl.utils.datetime import from_excel
-
-        return from_excel(value).date()
-    match = DATE_RE.match(str(value).strip())
-    if match:
-        try:
-            return date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
-    raise ValueError("无法识别的日期，请写成 2021-07-16、2021/7/16、2021.7.16 或 2021年7月16日")
+def _date(value, ctx):
+    return parse_date(value)  # the shared reading of the five date forms and Excel serials
 
 
 def _choice(labels: dict[str, str], what: str) -> Callable:
@@ -149,7 +134,7 @@ SPLIT_RE = re.compile(r"[、，,/；;\s]+")
 
 def _unit(value, ctx):
     text = _text(value, ctx)
-    unit = ctx["units"].get(text)
+    unit = ctx["units"].get(normalise(text))
     if unit is None:
         raise ValueError(f"“{text}”与系统中任何单位的名称或别名都不匹配")
     return unit
@@ -215,7 +200,7 @@ COLUMNS = [
     Column("inspection", _text, ("督察",)),
     Column("receipt_no", _text, ("受理编号",)),
     Column("batch", _batch, ("交办批次", "批次")),
-    Column("transferred_on", parse_date, ("交办日期", "转办日期")),
+    Column("transferred_on", _date, ("交办日期", "转办日期")),
     Column("channel", _choice(CHANNEL_LABELS, "举报方式"), ("举报方式", "来源方式")),
     Column("complaint", _text, ("交办问题基本情况", "举报内容", "信访问题基本情况")),
     Column("locality", _unit, ("行政区域", "所属区域")),
@@ -225,7 +210,7 @@ COLUMNS = [
     Column("cooperating_units", _units, ("配合单位",)),
     Column("case_leader", _text, ("包案领导",)),
     Column("handler", _text, ("具体负责人",)),
-    Column("deadline", parse_date, ("整改时限",)),
+    Column("deadline", _date, ("整改时限",)),
     Column("investigation", _text, ("调查核实情况",)),
     Column("finding", _choice(FINDING_LABELS, "核实结论"), ("是否属实",)),
     Column("handling", _text, ("处理和整改情况",)),
@@ -241,16 +226,11 @@ M2M_KEYS = {"pollution_types", "cooperating_units"}
 REQUIRED_HEADERS = ("受理编号", "交办问题基本情况")
 
 
-def normalise_header(text) -> str:
-    text = re.sub(r"\s+", "", str(text or ""))
-    return text.replace("(", "（").replace(")", "）")
-
-
 HEADER_INDEX: dict[str, Column] = {}
 for _column in COLUMNS:
     for _header in _column.headers:
-        HEADER_INDEX[normalise_header(_header)] = _column
-        HEADER_INDEX[normalise_header(_header).split("（")[0]] = _column
+        HEADER_INDEX[normalise(_header)] = _column
+        HEADER_INDEX[normalise(_header).split("（")[0]] = _column
 
 
 # --- reading the workbook ------------------------------------------------------------------------
@@ -264,22 +244,9 @@ class Sheet:
 
 def read_sheet(data: bytes) -> Sheet:
     """The header and the data rows of the first worksheet; DomainError for a file-level problem."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError…
-        raise DomainError("文件不是有效的 Excel 工作簿（.xlsx），请用 Excel 另存为 .xlsx 后再上传。") from exc
-    try:
-        ws = book.worksheets[0]
-        all_rows = [(n, tuple(r)) for n, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-    finally:
-        book.close()
-    all_rows = [(n, r) for n, r in all_rows if any(v not in (None, "") for v in r)]
-    if not all_rows:
-        raise DomainError("工作表是空的，没有任何数据。")
+    all_rows = read_rows(data)  # not an .xlsx / an empty sheet: DomainError
     for index, (number, cells) in enumerate(all_rows[:HEADER_SCAN_ROWS]):
-        headers = [normalise_header(c) for c in cells]
+        headers = [normalise(c) for c in cells]
         if "受理编号" in headers:
             missing = [h for h in REQUIRED_HEADERS if h not in headers and not _has_alias(h, headers)]
             if missing:
@@ -298,17 +265,12 @@ def read_sheet(data: bytes) -> Sheet:
 
 def _has_alias(header: str, headers: list[str]) -> bool:
     column = HEADER_INDEX[header]
-    return any(normalise_header(h) in headers for h in column.headers)
+    return any(normalise(h) in headers for h in column.headers)
 
 
 def _context(inspection: Inspection) -> dict:
-    units = {}
-    for unit in Unit.objects.filter(is_active=True).order_by("sort_order", "id"):
-        units.setdefault(unit.name, unit)
-        for alias in unit.alias_list():
-            units.setdefault(alias, unit)
     return {
-        "units": units,
+        "units": unit_lookup(),  # normalised name, short name or alias → active unit
         "pollution": {p.name: p for p in PollutionType.objects.all()},
         "inspection": inspection,
     }

@@ -8,12 +8,13 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from cases.domain.importing import error_workbook, import_cases, parse_date
+from cases.domain.importing import error_workbook, import_cases
 from cases.enums import CaseState, CompletionStatus, Finding
 from cases.exporters import ledger_sheet
 from cases.models import PetitionCase
 from org.models import Unit
 from qianshan.common.excel import write_xlsx
+from qianshan.common.sheets import parse_date
 from tests.factories import InspectionFactory, UnitFactory
 
 from .helpers import HEADERS, sheet_bytes
@@ -267,3 +268,11 @@ def test_import_page_preview_then_confirm_office_only(client, users, world):
     again = client.post(f"/cases/import/{record.pk}/confirm/", follow=True)
     assert "此文件已导入或有错误，不能再次确认。" in again.content.decode()
     assert Unit.objects.count() == 2 + 2  # no unit invented by the import
+
+
+def test_import_reads_starred_headers_and_unit_short_name(world):
+    UnitFactory(name="千山区住房和城乡建设局", short_name="区住建局")
+    headers = ["*受理编号", "交办问题基本情况＊", "牵头责任单位 (必填)"]
+    report = import_cases(sheet_bytes([["S1", "工地扬尘", "区住建局"]], headers), world, actor=None)
+    assert report.problems == []
+    assert PetitionCase.objects.get(receipt_no="S1").lead_unit.name == "千山区住房和城乡建设局"
