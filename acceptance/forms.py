@@ -51,9 +51,13 @@ class DecideForm(forms.Form):
     passed = forms.TypedChoiceField(
         label="结论", choices=[("1", "通过"), ("0", "未通过（重新整改）")], coerce=lambda v: v == "1"
     )
-    reasons = forms.CharField(label="未通过原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(
+        label="未通过原因",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "未通过原因（未通过时必填）"}),
+    )
     done_on = forms.DateField(
-        label="完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="完成日期", required=False, widget=forms.DateInput(attrs={"type": "date", "title": "完成日期"})
     )
 
 

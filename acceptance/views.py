@@ -49,7 +49,11 @@ def _chain_case(request, pk):
 
 @login_required
 def case_chain(request, pk):
-    case = _chain_case(request, pk)
+    return _case_chain_page(request, _chain_case(request, pk))
+
+
+def _case_chain_page(request, case, *, decide_form=None, decide_step=None, status=200):
+    """The chain page; a refused decision comes back with its bound form on its own step."""
     deadlines = Deadlines()
     steps = deadlines.annotate(
         queries.steps_visible_to(request.user)
@@ -67,10 +71,14 @@ def case_chain(request, pk):
             "can_apply": can_apply,
             "is_office": is_office,
             "apply_form": ApplyForm(),
-            "decide_form": DecideForm(),
+            "decide_form": decide_form,
+            "decide_errors": _error_lines(decide_form) if decide_form is not None else [],
+            "decide_step_id": decide_step.pk if decide_step else None,
+            "blank_decide": DecideForm(),
             "pending_acceptance": any(s.is_open for s in steps),
             "working_days": deadlines.working_days,
         },
+        status=status,
     )
 
 
@@ -85,15 +93,21 @@ def _visible_form(request, pk):
 
 @login_required
 def form_detail(request, pk):
-    form = _visible_form(request, pk)
+    return _form_page(request, _visible_form(request, pk))
+
+
+def _form_page(request, form, *, edit_form=None, status=200):
+    """The form page; a refused edit comes back with the bound form, so nothing typed is lost."""
     ctx = form_context(form)
     user = request.user
     is_office = access_of(user).writes_all
     assigned = any(c.slot.user_id == user.pk for c in ctx["check"].slots)
     editable = form.step.is_open and not ctx["check"].frozen and (is_office or assigned)
+    if edit_form is None and editable:
+        edit_form = opinion_form_class(form.kind)(instance=form)
     ctx.update(
         {
-            "edit_form": opinion_form_class(form.kind)(instance=form) if editable else None,
+            "edit_form": edit_form,
             "assign_form": AssignForm(form_kind=form.kind, member_role=services.MEMBER_ROLE[form.kind])
             if is_office and editable
             else None,
@@ -101,28 +115,37 @@ def form_detail(request, pk):
             "my_slots": [c for c in ctx["check"].slots if c.slot.user_id == user.pk and c.status != VALID],
         }
     )
-    return render(request, "acceptance/form_detail.html", ctx)
+    return render(request, "acceptance/form_detail.html", ctx, status=status)
+
+
+def _error_lines(bound) -> list[str]:
+    """“字段：错误” lines of a bound form, non-field errors as they are."""
+    return [
+        message if name == "__all__" else f"{bound.fields[name].label}：{message}"
+        for name, messages_ in bound.errors.items()
+        for message in messages_
+    ]
+
+
+def _add_refusal(bound, exc: DomainError) -> None:
+    bound.add_error(exc.field if exc.field in bound.fields else None, exc.message)
 
 
 @require_POST
 @login_required
 def form_edit(request, pk):
     form = _visible_form(request, pk)
-    bound = opinion_form_class(form.kind)(request.POST, instance=form)
-    if not bound.is_valid():
-        messages.error(
-            request,
-            "表单填写有误：" + "；".join(f"{bound.fields[k].label}：{v[0]}" for k, v in bound.errors.items()),
-        )
-        return redirect("acceptance:form", pk=form.pk)
-    form.refresh_from_db()  # the bound ModelForm changed the instance; the domain decides
-    try:
-        services.update_form(form, actor=request.user, values=bound.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "表单已保存。")
-    return redirect("acceptance:form", pk=form.pk)
+    # The bound ModelForm works on a copy: the domain decides what is saved on the real row.
+    bound = opinion_form_class(form.kind)(request.POST, instance=_visible_form(request, pk))
+    if bound.is_valid():
+        try:
+            services.update_form(form, actor=request.user, values=bound.cleaned_data)
+        except DomainError as exc:
+            _add_refusal(bound, exc)
+        else:
+            messages.success(request, "表单已保存。")
+            return redirect("acceptance:form", pk=form.pk)
+    return _form_page(request, form, edit_form=bound, status=400)
 
 
 @require_POST
@@ -227,14 +250,14 @@ def apply_review(request, pk):
 def decide(request, pk):
     step = _visible_step(request, pk)
     bound = DecideForm(request.POST)
-    if not bound.is_valid():
-        messages.error(request, "请选择结论。")
-        return redirect("acceptance:case", pk=step.case_id)
-    decide_fn = services.decide_acceptance if step.kind == StepKind.ACCEPTANCE else services.decide_review
-    try:
-        decide_fn(step, actor=request.user, **bound.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{step.get_kind_display()}结论已记录。")
-    return redirect("acceptance:case", pk=step.case_id)
+    if bound.is_valid():
+        decide_fn = services.decide_acceptance if step.kind == StepKind.ACCEPTANCE else services.decide_review
+        try:
+            decide_fn(step, actor=request.user, **bound.cleaned_data)
+        except DomainError as exc:
+            _add_refusal(bound, exc)
+        else:
+            messages.success(request, f"{step.get_kind_display()}结论已记录。")
+            return redirect("acceptance:case", pk=step.case_id)
+    case = _chain_case(request, step.case_id)
+    return _case_chain_page(request, case, decide_form=bound, decide_step=step, status=400)

@@ -87,3 +87,81 @@ def test_summary_page_and_pdf(acceptance_form, users, login):
     assert "验收复核情况事项单" in client.get(reverse("acceptance:summary", args=[case_id])).content.decode()
     response = client.get(reverse("acceptance:summary_pdf", args=[case_id]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def test_form_edit_with_bad_date_keeps_the_typed_text_and_says_why(acceptance_form, users, login):
+    from acceptance.models import OpinionForm
+
+    response = login(users["office"]).post(
+        reverse("acceptance:form_edit", args=[acceptance_form.pk]),
+        {
+            "form_date": "2024-13-45",
+            "unit_name": "甲单位",
+            "statement": "达到了整改验收标准",
+            "opinion_rectification": "噪声源已拆除，夜间复测达标",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "噪声源已拆除，夜间复测达标" in body
+    assert 'data-field="form_date"' in body and "输入一个有效的日期。" in body
+    assert OpinionForm.objects.get(pk=acceptance_form.pk).opinion_rectification == "整改到位"
+
+
+def test_form_edit_refused_on_a_signed_form_keeps_the_typed_text(acceptance_form, users, login):
+    from .conftest import sign_all
+
+    sign_all(acceptance_form)
+    response = login(users["office"]).post(
+        reverse("acceptance:form_edit", args=[acceptance_form.pk]),
+        {"unit_name": "甲单位", "statement": "改后的结论", "opinion_rectification": "改后的意见"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "改后的意见" in body and "表单已有有效签字，已冻结，不能修改。" in body
+
+
+def test_form_edit_valid_saves_and_redirects(acceptance_form, users, login):
+    response = login(users["office"]).post(
+        reverse("acceptance:form_edit", args=[acceptance_form.pk]),
+        {"unit_name": "甲单位", "statement": "达到了整改验收标准", "opinion_rectification": "已整改"},
+    )
+    assert response.status_code == 302
+    acceptance_form.refresh_from_db()
+    assert acceptance_form.opinion_rectification == "已整改"
+
+
+def test_decide_refused_keeps_the_typed_reasons_on_the_page(acceptance_form, users, login):
+    """Passing an unsigned acceptance is refused; the chain page comes back with what was typed."""
+    step = acceptance_form.step
+    response = login(users["office"]).post(
+        reverse("acceptance:decide", args=[step.pk]),
+        {"passed": "1", "done_on": "2024-10-01", "reasons": "现场复核意见：噪声达标"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'value="现场复核意见：噪声达标"' in body and 'value="2024-10-01"' in body
+    assert "尚有签字未完成或已失效：组长" in body
+    step.refresh_from_db()
+    assert step.outcome == "pending"
+
+
+def test_decide_with_bad_date_names_the_field_and_keeps_the_reasons(acceptance_form, users, login):
+    step = acceptance_form.step
+    response = login(users["office"]).post(
+        reverse("acceptance:decide", args=[step.pk]),
+        {"passed": "0", "done_on": "2024-02-30", "reasons": "整改不到位，异味仍存在"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "整改不到位，异味仍存在" in body and "完成日期：输入一个有效的日期。" in body
+    step.refresh_from_db()
+    assert step.outcome == "pending"
+
+
+def test_decide_failed_without_reasons_names_the_reasons_field(acceptance_form, users, login):
+    response = login(users["office"]).post(
+        reverse("acceptance:decide", args=[acceptance_form.step.pk]), {"passed": "0", "done_on": "2024-10-01"}
+    )
+    assert response.status_code == 400
+    assert "未通过原因：验收未通过须填写原因。" in response.content.decode()
