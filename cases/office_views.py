@@ -1,16 +1,12 @@
 """Office pages: the transfer-sheet import (upload → preview → confirm), re-check draws and
 visits, and the rebound ledger."""
 
-import hashlib
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from org.enums import Role
@@ -19,10 +15,10 @@ from qianshan.common.excel import XLSX_CONTENT_TYPE
 
 from .domain.errors import DomainError
 from .domain.evidence import Upload
-from .domain.importing import Problem, error_workbook, import_cases, plan_import
+from .domain.importing import Problem, confirm_import, error_workbook, plan_import, record_upload
 from .domain.queries import cases_visible_to
 from .domain.rechecks import draw_rechecks, record_rebound_disposition, record_visit
-from .enums import AttachmentKind, ImportState
+from .enums import AttachmentKind
 from .forms import DispositionForm, DrawForm, ImportForm, VisitForm
 from .models import ReboundEntry, RecheckDraw, RecheckVisit, TransferSheetImport
 
@@ -50,20 +46,13 @@ def import_upload(request):
         if upload.size > MAX_SHEET_BYTES:
             form.add_error("file", "文件超过 20 MB，请拆分后上传。")
         else:
-            data = upload.read()
-            record = TransferSheetImport(
+            record = record_upload(
+                upload.read(),
                 inspection=form.cleaned_data["inspection"],
                 batch=form.cleaned_data["batch"],
-                original_name=upload.name[-200:],
-                sha256=hashlib.sha256(data).hexdigest(),
-                uploaded_by=request.user,
+                original_name=upload.name,
+                actor=request.user,
             )
-            report = plan_import(data, record.inspection, batch=record.batch)
-            record.summary = report.as_dict()
-            if report.problems:
-                record.state = ImportState.REJECTED
-            record.file.save("sheet.xlsx", ContentFile(data), save=False)
-            record.save()
             return redirect("cases:import_preview", pk=record.pk)
     recent = TransferSheetImport.objects.select_related("inspection", "uploaded_by")[:10]
     return render(request, "cases/import_upload.html", {"form": form, "recent": recent})
@@ -97,20 +86,8 @@ def import_preview(request, pk):
 @login_required
 def import_confirm(request, pk):
     record = _import_record(request, pk)
-    with record.file.open("rb") as f:
-        data = f.read()
     try:
-        with transaction.atomic():
-            # Conditional update: a second press of 确认导入 finds the import already confirmed.
-            claimed = TransferSheetImport.objects.filter(pk=record.pk, state=ImportState.PREVIEWED).update(
-                state=ImportState.CONFIRMED, confirmed_at=timezone.now()
-            )
-            if not claimed:
-                raise DomainError("此文件已导入或有错误，不能再次确认。")
-            report = import_cases(data, record.inspection, actor=request.user, batch=record.batch)
-            if report.problems:
-                raise DomainError("文件有错误，未导入任何内容，请查看问题清单。")
-            TransferSheetImport.objects.filter(pk=record.pk).update(summary=report.as_dict())
+        report = confirm_import(record, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("cases:import_preview", pk=record.pk)

@@ -9,6 +9,7 @@ original sheet must not wipe their work. Import never changes a case's state.
 Any bad row makes the whole file save nothing; every problem is reported with row, column, value.
 """
 
+import hashlib
 import io
 import re
 from collections.abc import Callable
@@ -16,14 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from org.domain.units import unit_lookup
 from org.models import Inspection
 from qianshan.common.sheets import normalise, parse_date, read_rows
 
-from ..enums import Channel, CompletionStatus, Finding
-from ..models import PetitionCase, PollutionType
+from ..enums import Channel, CompletionStatus, Finding, ImportState
+from ..models import PetitionCase, PollutionType, TransferSheetImport
 from .errors import DomainError
 
 HEADER_SCAN_ROWS = 20
@@ -58,6 +61,8 @@ class ImportReport:
     plans: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     batch: int | None = None
+    # receipt no. → the inspection's cases as plan_import loaded them (reused when applying)
+    existing: dict[str, PetitionCase] = field(default_factory=dict, repr=False)
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.plans if p.action == action)
@@ -288,7 +293,7 @@ def plan_import(data: bytes, inspection: Inspection, *, batch: int | None = None
     title_batch = re.search(r"第\s*(\d+)\s*批", sheet.title_text)
     report.batch = batch or (int(title_batch.group(1)) if title_batch else None)
     ctx = _context(inspection)
-    existing = {
+    existing = report.existing = {
         c.receipt_no: c
         for c in PetitionCase.objects.filter(inspection=inspection).prefetch_related(
             "pollution_types", "cooperating_units", "related_cases"
@@ -389,7 +394,8 @@ def import_cases(
 
 
 def _apply(report: ImportReport, inspection: Inspection, actor) -> None:
-    by_receipt = {}
+    """Write the plan, reusing the cases plan_import loaded (no query per updated row)."""
+    cases = dict(report.existing)
     for plan in report.plans:
         if plan.action == "unchanged":
             continue
@@ -397,26 +403,69 @@ def _apply(report: ImportReport, inspection: Inspection, actor) -> None:
             case = PetitionCase(inspection=inspection, receipt_no=plan.receipt_no)
             reason = "导入交办单：新建"
         else:
-            case = PetitionCase.objects.get(inspection=inspection, receipt_no=plan.receipt_no)
+            case = cases[plan.receipt_no]
             reason = "导入交办单：" + "、".join(plan.changes)
         for name, value in plan.values.items():
             setattr(case, name, value)
         case._history_user = actor
         case._change_reason = reason
-        case.save()
+        if case.pk is None:
+            case.save()
+        else:
+            # Only the changed columns: the row loaded while planning must not write back
+            # anything else (above all its state, which import never changes).
+            case.save(update_fields=[*plan.values, "updated_at"])
         for name, items in plan.m2m.items():
             getattr(case, name).set(items)
-        by_receipt[plan.receipt_no] = case
-    linked = [p for p in report.plans if p.related]
-    if linked:
-        cases = {
-            c.receipt_no: c
-            for c in PetitionCase.objects.filter(
-                inspection=inspection, receipt_no__in={r for p in linked for r in [p.receipt_no, *p.related]}
-            )
-        }
-        for plan in linked:
+        cases[plan.receipt_no] = case
+    for plan in report.plans:
+        if plan.related:  # every related number is a known or a new case (checked while planning)
             cases[plan.receipt_no].related_cases.add(*(cases[r] for r in plan.related))
+
+
+# --- the upload → preview → confirm record -------------------------------------------------------
+def record_upload(
+    data: bytes, *, inspection: Inspection, batch: int | None, original_name: str, actor
+) -> TransferSheetImport:
+    """Keep an uploaded transfer sheet for preview; a file with any problem is stored as refused."""
+    report = plan_import(data, inspection, batch=batch)
+    record = TransferSheetImport(
+        inspection=inspection,
+        batch=batch,
+        original_name=original_name[-200:],
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+        summary=report.as_dict(),
+        state=ImportState.REJECTED if report.problems else ImportState.PREVIEWED,
+    )
+    with transaction.atomic():
+        record.file.save("sheet.xlsx", ContentFile(data), save=False)
+        record.save()
+    return record
+
+
+def confirm_import(record: TransferSheetImport, *, actor) -> ImportReport:
+    """确认导入: import a previewed sheet once; a second press, a refused file or a new problem is refused.
+
+    One transaction: a conditional update claims the record (previewed → confirmed), the cases are
+    written and the summary stored; any refusal rolls all of it back.
+    """
+    with record.file.open("rb") as f:
+        data = f.read()
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = TransferSheetImport.objects.filter(pk=record.pk, state=ImportState.PREVIEWED).update(
+            state=ImportState.CONFIRMED, confirmed_at=now
+        )
+        if not claimed:
+            raise DomainError("此文件已导入或有错误，不能再次确认。")
+        report = import_cases(data, record.inspection, actor=actor, batch=record.batch)
+        if report.problems:
+            raise DomainError("文件有错误，未导入任何内容，请查看问题清单。")
+        summary = report.as_dict()
+        TransferSheetImport.objects.filter(pk=record.pk).update(summary=summary)
+    record.state, record.confirmed_at, record.summary = ImportState.CONFIRMED, now, summary
+    return report
 
 
 # --- the error workbook --------------------------------------------------------------------------

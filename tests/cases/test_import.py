@@ -6,12 +6,15 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from cases.domain.importing import error_workbook, import_cases
-from cases.enums import CaseState, CompletionStatus, Finding
+from cases.domain.errors import DomainError
+from cases.domain.importing import confirm_import, error_workbook, import_cases, record_upload
+from cases.enums import CaseState, CompletionStatus, Finding, ImportState
 from cases.exporters import ledger_sheet
-from cases.models import PetitionCase
+from cases.models import PetitionCase, TransferSheetImport
 from org.models import Unit
 from qianshan.common.excel import write_xlsx
 from qianshan.common.sheets import parse_date
@@ -276,3 +279,60 @@ def test_import_reads_starred_headers_and_unit_short_name(world):
     report = import_cases(sheet_bytes([["S1", "工地扬尘", "区住建局"]], headers), world, actor=None)
     assert report.problems == []
     assert PetitionCase.objects.get(receipt_no="S1").lead_unit.name == "千山区住房和城乡建设局"
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_reimport_updates_without_a_query_per_row(n, world):
+    headers = ["受理编号", "交办问题基本情况", "配合单位", "重复关联件编号"]
+    rows = [[f"N{i}", f"内容{i}", "", ""] for i in range(n)]
+    import_cases(sheet_bytes(rows, headers), world, actor=None)
+    edited = [[f"N{i}", f"新内容{i}", "大孤山镇", "N0" if i else ""] for i in range(n)]
+    with CaptureQueriesContext(connection) as ctx:
+        report = import_cases(sheet_bytes(edited, headers), world, actor=None)
+    assert report.as_dict() == {"created": 0, "updated": n, "unchanged": 0, "errors": []}
+    full_rows = 'SELECT "cases_petitioncase"."id", "cases_petitioncase"."inspection_id"'
+    case_loads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(full_rows)]
+    assert len(case_loads) == 1  # the plan's one load of the inspection's cases, reused to write
+    case = PetitionCase.objects.get(receipt_no=f"N{n - 1}")
+    assert case.complaint == f"新内容{n - 1}" and [u.name for u in case.cooperating_units.all()] == [
+        "大孤山镇"
+    ]
+    assert [c.receipt_no for c in case.related_cases.all()] == (["N0"] if n > 1 else [])
+    assert case.history.first().history_change_reason == "导入交办单：交办问题基本情况、配合单位" + (
+        "、重复关联件" if n > 1 else ""
+    )
+
+
+def test_confirm_import_claims_once_and_stores_the_summary(world, users):
+    record = record_upload(
+        sheet_bytes([ROW]), inspection=world, batch=None, original_name="第3批.xlsx", actor=users["office"]
+    )
+    assert record.state == ImportState.PREVIEWED
+    report = confirm_import(record, actor=users["office"])
+    assert report.as_dict()["created"] == 1
+    stored = TransferSheetImport.objects.get(pk=record.pk)
+    assert stored.state == ImportState.CONFIRMED and stored.confirmed_at is not None
+    assert stored.summary == {"created": 1, "updated": 0, "unchanged": 0, "errors": []}
+    with pytest.raises(DomainError, match="此文件已导入或有错误，不能再次确认。"):
+        confirm_import(stored, actor=users["office"])
+    assert PetitionCase.objects.count() == 1
+
+
+def test_confirm_import_refuses_a_file_with_problems_and_saves_nothing(world, users):
+    row = list(ROW)
+    row[3] = "火星镇"
+    rejected = record_upload(
+        sheet_bytes([row]), inspection=world, batch=None, original_name="坏.xlsx", actor=users["office"]
+    )
+    assert rejected.state == ImportState.REJECTED and rejected.summary["errors"][0]["column"] == "行政区域"
+    with pytest.raises(DomainError, match="此文件已导入或有错误，不能再次确认。"):
+        confirm_import(rejected, actor=users["office"])
+    # a problem that appears after the preview (the unit was retired) also rolls the claim back
+    previewed = record_upload(
+        sheet_bytes([ROW]), inspection=world, batch=None, original_name="第3批.xlsx", actor=users["office"]
+    )
+    Unit.objects.filter(name="大孤山镇").update(is_active=False)
+    with pytest.raises(DomainError, match="文件有错误，未导入任何内容"):
+        confirm_import(previewed, actor=users["office"])
+    previewed.refresh_from_db()
+    assert previewed.state == ImportState.PREVIEWED and PetitionCase.objects.count() == 0
