@@ -60,6 +60,20 @@ def _office_only(request):
         raise Http404
 
 
+def _pk_param(value: str) -> int:
+    """An id from the query string: digits only, else 404 (never a ValueError → 500)."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18):
+        raise Http404
+    return int(value)
+
+
+def _filter_errors(form) -> list[str]:
+    """“字段：错误” lines of an invalid filter form, shown above the list (the filter is not applied)."""
+    if not form.is_bound or form.is_valid():
+        return []
+    return [f"{form.fields[name].label}：{message}" for name, errs in form.errors.items() for message in errs]
+
+
 # --- dashboard ---------------------------------------------------------------------------------
 
 
@@ -146,11 +160,13 @@ def index(request):
     state_legend = [
         (s, STATE_COLOURS[s.value], case_url(state=s.value), c["by_state"][s.value]) for s in CaseState
     ]
+    filter_errors = _filter_errors(form)
     return render(
         request,
         "supervision/index.html",
         {
             "form": form,
+            "filter_errors": filter_errors,
             "data": data,
             "chart": chart,
             "state_legend": state_legend,
@@ -168,6 +184,7 @@ def index(request):
             },
             "access": access_of(request.user),
         },
+        status=400 if filter_errors else 200,
     )
 
 
@@ -181,7 +198,13 @@ def report_list(request):
     if form.is_valid() and form.cleaned_data["kind"]:
         reports = reports.filter(kind=form.cleaned_data["kind"])
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
-    return render(request, "supervision/report_list.html", {"form": form, "page": page})
+    filter_errors = _filter_errors(form)
+    return render(
+        request,
+        "supervision/report_list.html",
+        {"form": form, "page": page, "filter_errors": filter_errors},
+        status=400 if filter_errors else 200,
+    )
 
 
 def _visible_report(request, pk):
@@ -245,26 +268,34 @@ def warning_list(request):
     page = Paginator(warnings, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filter_errors = _filter_errors(form)
     return render(
         request,
         "supervision/warning_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "access": access_of(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "access": access_of(request.user),
+            "filter_errors": filter_errors,
+        },
+        status=400 if filter_errors else 200,
     )
 
 
 def _item_from_request(request, source):
     """The task or case named by ?task= / ?case= (or a warning / letter), within the user's scope."""
     if source.get("warning"):
-        warning = get_object_or_404(warnings_visible_to(request.user), pk=source["warning"])
+        warning = get_object_or_404(warnings_visible_to(request.user), pk=_pk_param(source["warning"]))
         return {"warning": warning}, warning.task or warning.case
     if source.get("letter"):
-        letter = get_object_or_404(letters_visible_to(request.user), pk=source["letter"])
+        letter = get_object_or_404(letters_visible_to(request.user), pk=_pk_param(source["letter"]))
         return {"letter": letter}, letter.item
     if source.get("task"):
-        task = get_object_or_404(tasks_visible_to(request.user), pk=source["task"])
+        task = get_object_or_404(tasks_visible_to(request.user), pk=_pk_param(source["task"]))
         return {"task": task}, task
     if source.get("case"):
-        case = get_object_or_404(cases_visible_to(request.user), pk=source["case"])
+        case = get_object_or_404(cases_visible_to(request.user), pk=_pk_param(source["case"]))
         return {"case": case}, case
     raise Http404
 
@@ -285,6 +316,7 @@ def _escalation_form(request, form_class, initial, do, template_title, success):
         request,
         "supervision/escalation_form.html",
         {"form": form, "item": item, "title": template_title, "target": target},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -351,6 +383,7 @@ def letter_detail(request, pk):
         request,
         "supervision/letter_detail.html",
         {"letter": letter, "item": item, "form": form, "item_page": _item_page(letter)},
+        status=400 if form is not None and form.is_bound else 200,
     )
 
 
