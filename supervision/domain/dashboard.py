@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.utils import timezone
 
 from cases.domain.queries import cases_visible_to
 from cases.enums import FINISHED_STATES, CaseState
@@ -100,7 +101,10 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
                 if deadline
                 and deadline < at
                 # A finished case without a recorded finish (imported finished) never counts as overdue.
-                and (state not in FINISHED_STATES or (pk in finished_at and finished_at[pk].date() >= at))
+                and (
+                    state not in FINISHED_STATES
+                    or (pk in finished_at and timezone.localdate(finished_at[pk]) >= at)
+                )
             )
         )
 

@@ -1,12 +1,16 @@
 """The dashboard: figures, links to the filtered lists, filters, scope and constant queries."""
 
+import datetime as dt
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.enums import CaseState
+from cases.models import CaseTransition
+from supervision.domain.dashboard import dashboard_data
 from tests.factories import CaseFactory, MeasureFactory, MilestoneFactory, TaskFactory
 
 
@@ -141,3 +145,18 @@ def test_dashboard_week_bars_link_to_exact_case_lists(users, unit_a, unit_b, log
     start = data["week_starts"][-1]
     closed = {"closed_from": start.isoformat(), "closed_to": (start + timedelta(days=6)).isoformat()}
     assert client.get("/cases/", closed).context["total"] == 2
+
+
+@pytest.mark.django_db
+def test_overdue_trend_counts_a_case_closed_at_0730_shanghai_on_its_local_day(users, unit_a):
+    """Closed at 07:30 Shanghai = 23:30 UTC the day before: still overdue on the Shanghai day."""
+    day = date(2026, 7, 8)
+    case = CaseFactory(lead_unit=unit_a, state=CaseState.CLOSED, deadline=day - timedelta(days=3))
+    with time_machine.travel("2026-07-08 07:30:00+08:00", tick=False):
+        done = CaseTransition.objects.create(case=case, from_state="publicized", to_state="closed")
+    assert done.at.astimezone(dt.UTC).date() == date(2026, 7, 7)
+    assert timezone.localdate(done.at) == day
+    data = dashboard_data(users["office"], today=day)
+    # The last week's point is judged at today: the case was still open when the day began.
+    assert data["overdue_trend"][-1] == 1
+    assert data["overdue_trend"][-2] == 1  # and at the end of the week before (deadline 07-05)
