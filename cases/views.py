@@ -3,7 +3,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,17 +21,23 @@ from .domain.evidence import (
     Upload,
     add_attachments,
     add_progress,
-    link_repeat_cases,
     points_token,
     set_points,
 )
-from .domain.queries import PERSONAL_FIELDS, annotate_overdue, cases_visible_to, for_list
-from .domain.services import update_case
+from .domain.queries import (
+    PERSONAL_FIELDS,
+    annotate_overdue,
+    cases_visible_to,
+    for_detail,
+    for_list,
+    progress_with_attachments,
+)
+from .domain.services import save_handling, update_case
 from .enums import AttachmentKind, CaseState, PhotoStage
 from .exporters import ledger_sheet
 from .filters import CaseFilter
 from .forms import AttachmentForm, CaseForm, HandlingForm, PointFormSet, ProgressForm, TransitionForm
-from .models import Attachment, InvestigationPoint, PetitionCase, ProgressEntry
+from .models import Attachment, InvestigationPoint
 
 PAGE_SIZE = 50
 
@@ -68,20 +74,8 @@ def _visible_case(request, pk):
 
 @login_required
 def case_detail(request, pk, *, progress_form=None, attachment_form=None, points_formset=None, status=200):
-    case = _visible_case(request, pk)
-    case = (
-        PetitionCase.objects.filter(pk=case.pk)
-        .select_related("inspection", "lead_unit", "locality")
-        .prefetch_related(
-            "pollution_types",
-            "cooperating_units",
-            "related_cases",
-            "points",
-            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by", "unit")),
-            Prefetch("progress_entries", queryset=ProgressEntry.objects.select_related("actor")),
-        )
-        .get()
-    )
+    # From the user's scope like every read: another unit's case by guessed id is a 404.
+    case = get_object_or_404(for_detail(cases_visible_to(request.user)), pk=pk)
     access = access_of(request.user)
     can_edit = can_change_units(request.user, case.unit_ids)
     show_contact = access.writes_all or can_edit
@@ -101,6 +95,7 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, points
             "show_contact": show_contact,
             "catalogue": archive_catalogue(case),
             "points": points_summary(case),
+            "progress": progress_with_attachments(case),
             "pairs": photo_pairs(case),
             "progress_form": progress_form or ProgressForm(initial={"happened_on": timezone.localdate()}),
             "attachment_form": attachment_form or AttachmentForm(),
@@ -165,15 +160,9 @@ def case_handling(request, pk):
     if request.method == "POST" and form.is_valid():
         values, related, loaded_at = form.split()
         try:
-            update_case(
-                case,
-                actor=request.user,
-                values=values,
-                reason="填报调查与办理情况",
-                expected_updated_at=loaded_at,
+            save_handling(
+                case, actor=request.user, values=values, related=related, expected_updated_at=loaded_at
             )
-            if related or case.related_cases.exists():
-                link_repeat_cases(case, related, actor=request.user)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from org.permissions import scope
 
 from ..enums import FINISHED_STATES
-from ..models import PetitionCase
+from ..models import Attachment, PetitionCase, ProgressEntry
 
 CASE_UNIT_FIELDS = ("lead_unit", "cooperating_units")
 # Seen only by the office and the case's own units; left out of history shown to other readers.
@@ -47,3 +47,22 @@ def for_list(qs: QuerySet) -> QuerySet:
     return qs.select_related("inspection", "lead_unit", "locality").prefetch_related(
         "pollution_types", "cooperating_units"
     )
+
+
+def for_detail(qs: QuerySet) -> QuerySet:
+    """What the case page shows, fetched in a fixed number of queries whatever the case holds."""
+    return for_list(qs).prefetch_related(
+        "related_cases",
+        "points",
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by", "unit")),
+        Prefetch("progress_entries", queryset=ProgressEntry.objects.select_related("actor")),
+    )
+
+
+def progress_with_attachments(case: PetitionCase) -> list[tuple[ProgressEntry, list[Attachment]]]:
+    """The progress log, each entry with the files uploaded with it (from the prefetched rows)."""
+    files: dict[int, list[Attachment]] = {}
+    for attachment in case.attachments.all():
+        if attachment.progress_id is not None:
+            files.setdefault(attachment.progress_id, []).append(attachment)
+    return [(entry, files.get(entry.pk, [])) for entry in case.progress_entries.all()]

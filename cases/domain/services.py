@@ -6,6 +6,7 @@ from django.utils import timezone
 from ..enums import CaseState
 from ..models import PetitionCase
 from .errors import DomainError
+from .evidence import link_repeat_cases
 
 # The 131 loop (domain.md §2): fixed for every case once it leaves "received".
 FIXED_THREE = ("lead_unit", "handler", "standard", "deadline")
@@ -65,4 +66,26 @@ def update_case(
         from acceptance.domain.signing import void_changed_signatures  # acceptance imports cases
 
         void_changed_signatures(case)
+    return case
+
+
+def save_handling(
+    case: PetitionCase,
+    *,
+    actor,
+    values: dict,
+    related: list[PetitionCase],
+    expected_updated_at=None,
+) -> PetitionCase:
+    """调查与办理: the form's fields and its repeat-case links, saved together or not at all."""
+    with transaction.atomic():
+        update_case(
+            case,
+            actor=actor,
+            values=values,
+            reason="填报调查与办理情况",
+            expected_updated_at=expected_updated_at,
+        )
+        if related or case.related_cases.exists():
+            link_repeat_cases(case, related, actor=actor)
     return case
