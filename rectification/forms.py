@@ -46,7 +46,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; content is checked by rectification.attachments, not here."""
+    """Several files in one input; content is checked by qianshan.common.uploads, not here."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))

@@ -225,7 +225,8 @@ class LookBackCheck(models.Model):
 
 
 class Attachment(models.Model):
-    """附件: a checked image (re-encoded) or PDF of a progress report, look-back check or measure evidence."""
+    """附件: a checked image (re-encoded) or PDF of a progress report, look-back check or measure evidence,
+    with the SHA-256 of the stored bytes."""
 
     progress_report = models.ForeignKey(
         ProgressReport,
@@ -255,6 +256,7 @@ class Attachment(models.Model):
     kind = models.CharField("类型", max_length=10, choices=AttachmentKind.choices)
     original_name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         "org.User", verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )

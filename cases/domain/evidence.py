@@ -1,30 +1,25 @@
 """Evidence, progress and handling writes: attachments checked by content, the progress log,
 complaint points, and the repeat links of a case.
 
-An upload is trusted for nothing it claims: its type comes from its bytes. A photo must decode
-as an image and is re-encoded (so an HTML file with a PNG header, or a polyglot, never gets
-through, and EXIF with GPS is dropped); a PDF must be a PDF; an Office file must be the zip of
-one. Files are stored under their SHA-256, never under a user-chosen name.
+An upload is trusted for nothing it claims: qianshan.common.uploads decides its type from its
+bytes (images decoded and re-encoded, PDFs and Office files checked whole). A photo must be an
+image. Files are stored under their SHA-256, never under a user-chosen name.
 """
 
 import hashlib
-import io
-import warnings
-import zipfile
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 
 from org.permissions import access_of, can_change_units
+from qianshan.common import uploads
+from qianshan.common.uploads import CheckedFile
 
 from ..enums import IMAGE_KINDS, AttachmentKind, PhotoStage
 from ..models import Attachment, InvestigationPoint, PetitionCase, ProgressEntry
 from .errors import DomainError
-
-MAX_PIXELS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -39,91 +34,26 @@ class Upload:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    data: bytes
-    content_type: str
-    extension: str
-
-
 def require_change(case: PetitionCase, actor) -> None:
     if actor is not None and not can_change_units(actor, case.unit_ids):
         raise DomainError("您无权修改此案件。")
 
 
 def check_file(upload: Upload) -> CheckedFile:
-    """The file as it will be stored, or DomainError naming the file and what is wrong."""
-    name = upload.name
-    if not upload.data:
-        raise DomainError(f"文件“{name}”是空文件。", field="file")
-    if len(upload.data) > settings.ATTACHMENT_MAX_BYTES:
-        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise DomainError(f"文件“{name}”超过 {limit} MB 的大小限制。", field="file")
+    """The file as it will be stored, or DomainError naming the file and what is wrong.
+
+    The content checks are qianshan.common.uploads'; a photo kind takes images only.
+    """
     if upload.kind not in AttachmentKind.values:
         raise DomainError(f"材料类型“{upload.kind}”无效。", field="kind")
     if upload.photo_stage != PhotoStage.NONE and upload.kind != AttachmentKind.PHOTO:
         raise DomainError("只有现场照片可以标注整改前后。", field="photo_stage")
-    head = upload.data[:8]
-    if upload.kind in IMAGE_KINDS or head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"BM")):
-        return _reencode_image(upload)
-    if head.startswith(b"%PDF-"):
-        if b"%%EOF" not in upload.data[-2048:]:
-            raise DomainError(f"文件“{name}”不是完整的 PDF 文件。", field="file")
-        return CheckedFile(upload.data, "application/pdf", ".pdf")
-    if head.startswith(b"PK\x03\x04"):
-        return _check_office(upload)
-    raise DomainError(
-        f"文件“{name}”的格式不受支持：请上传图片（JPG/PNG）、PDF 或 Word/Excel 文件。", field="file"
-    )
-
-
-def _reencode_image(upload: Upload) -> CheckedFile:
-    from PIL import Image, ImageOps
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(upload.data)) as probe:
-                probe.verify()
-            with Image.open(io.BytesIO(upload.data)) as image:
-                if image.width * image.height > MAX_PIXELS:
-                    raise DomainError(f"图片“{upload.name}”像素过大。", field="file")
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                out = io.BytesIO()
-                if image.mode in ("RGBA", "LA", "P"):
-                    image.convert("RGBA").save(out, format="PNG", optimize=True)
-                    return CheckedFile(out.getvalue(), "image/png", ".png")
-                image.convert("RGB").save(out, format="JPEG", quality=88)
-                return CheckedFile(out.getvalue(), "image/jpeg", ".jpg")
-    except DomainError:
-        raise
-    except Exception as exc:  # Pillow raises many kinds for a file that is not an image
-        raise DomainError(f"文件“{upload.name}”不是有效的图片。", field="file") from exc
-
-
-OFFICE_TYPES = {
-    "word/": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xl/": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
-
-
-def _check_office(upload: Upload) -> CheckedFile:
-    try:
-        with zipfile.ZipFile(io.BytesIO(upload.data)) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile as exc:
-        raise DomainError(f"文件“{upload.name}”已损坏。", field="file") from exc
-    if "[Content_Types].xml" in names:
-        for prefix, (ext, ctype) in OFFICE_TYPES.items():
-            if any(n.startswith(prefix) for n in names):
-                return CheckedFile(upload.data, ctype, ext)
-    raise DomainError(f"文件“{upload.name}”不是 Word 或 Excel 文件。", field="file")
+    allowed = {uploads.IMAGE} if upload.kind in IMAGE_KINDS else uploads.ALL_KINDS
+    return uploads.check_file(upload.name, upload.data, allowed=allowed, field="file")
 
 
 def _store(case: PetitionCase, upload: Upload, *, actor, progress=None, visit=None) -> Attachment:
     checked = check_file(upload)
-    digest = hashlib.sha256(checked.data).hexdigest()
     attachment = Attachment(
         case=case,
         progress=progress,
@@ -133,11 +63,11 @@ def _store(case: PetitionCase, upload: Upload, *, actor, progress=None, visit=No
         photo_stage=upload.photo_stage or PhotoStage.NONE,
         pair_label=upload.pair_label.strip(),
         title=upload.title.strip()[:200],
-        original_name=upload.name[-200:],
+        original_name=checked.name,
         content_type=checked.content_type,
         extension=checked.extension,
-        size=len(checked.data),
-        sha256=digest,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=actor,
     )
     attachment.file.save("upload" + checked.extension, ContentFile(checked.data), save=False)

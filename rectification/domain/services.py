@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cases.domain.errors import DomainError
 from org.permissions import access_of, can_change_units
+from qianshan.common import uploads
 
-from ..attachments import check_uploads
 from ..enums import LookBackResult, TaskStatus, TaskStep
 from ..evidence import ALL_FIELDS, REQUIRED, inconsistent_dates, missing_evidence
 from ..models import (
@@ -78,7 +78,7 @@ def complete_measure(
         problems.append("完成日期不能晚于今天")
     if problems:
         raise DomainError("；".join(problems) + "。")
-    checked = check_uploads(files)
+    checked = _check_files(files)
     with transaction.atomic():
         # Another user may have completed it meanwhile: only the first one writes.
         updated = Measure.objects.filter(pk=measure.pk, done=False).update(done=True, done_on=done_on)
@@ -128,7 +128,7 @@ def report_progress(
         raise DomainError("完成比例须在 0 到 100 之间。", field="percent")
     if reported_on is None or reported_on > today:
         raise DomainError("报告日期不能晚于今天。", field="reported_on")
-    checked = check_uploads(files)
+    checked = _check_files(files)
     with transaction.atomic():
         report = ProgressReport(
             task=task,
@@ -168,7 +168,7 @@ def record_look_back(
         raise DomainError("检查日期不能晚于今天。", field="checked_on")
     if result not in LookBackResult.values:
         raise DomainError("请选择检查结果。", field="result")
-    checked = check_uploads(files)
+    checked = _check_files(files)
     with transaction.atomic():
         check = LookBackCheck(
             measure=measure,
@@ -312,8 +312,23 @@ def _require_change(actor, task: RectificationTask) -> None:
         raise DomainError("您没有修改该整改任务的权限。")
 
 
-def _save_files(checked, actor, **owner) -> None:
-    for content, kind, name in checked:
+# Progress photos and scanned documents: images and PDFs only, checked by content.
+ALLOWED_FILES = frozenset({uploads.IMAGE, uploads.PDF})
+MAX_FILES = 10
+
+
+def _check_files(files) -> list[uploads.CheckedFile]:
+    return uploads.check_uploads(files, allowed=ALLOWED_FILES, max_files=MAX_FILES, field="files")
+
+
+def _save_files(checked: list[uploads.CheckedFile], actor, **owner) -> None:
+    for item in checked:
         Attachment.objects.create(
-            file=content, kind=kind, original_name=name, size=content.size, uploaded_by=actor, **owner
+            file=item.content(),
+            kind=item.kind,
+            original_name=item.name,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_by=actor,
+            **owner,
         )

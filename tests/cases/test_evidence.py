@@ -59,7 +59,7 @@ def test_photo_kind_must_be_an_image(case, users):
 
 def test_size_limit(case, users, settings):
     settings.ATTACHMENT_MAX_BYTES = 100
-    with pytest.raises(DomainError, match="超过 0 MB 的大小限制"):
+    with pytest.raises(DomainError, match=r"文件“大\.pdf”超过大小限制（100 字节）"):
         add_attachments(
             case, [Upload("大.pdf", PDF + b" " * 200, AttachmentKind.OTHER)], actor=users["staff"]
         )

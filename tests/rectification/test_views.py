@@ -1,5 +1,7 @@
+import hashlib
 import io
 import subprocess
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -94,6 +96,31 @@ def test_progress_report_with_photo_saved_reencoded(users, unit_a, login):
     assert (attachment.kind, attachment.original_name) == ("image", "现场.png")
     with Image.open(attachment.file.path) as image:
         assert image.size == (40, 30)
+    stored = attachment.file.open("rb").read()
+    assert (attachment.sha256, attachment.size) == (hashlib.sha256(stored).hexdigest(), len(stored))
+
+
+def test_progress_report_truncated_pdf_and_word_file_refused(users, unit_a, login):
+    task = make_tasks(unit_a, 1)[0]
+    client = login(users["staff"])
+    url = reverse("rectification:progress", args=[task.pk])
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<x/>")
+        archive.writestr("word/document.xml", "<x/>")
+    for upload, message in (
+        (SimpleUploadedFile("方案.pdf", b"%PDF-1.4 cut off"), "文件“方案.pdf”不是完整的 PDF 文件。"),
+        (
+            SimpleUploadedFile("方案.docx", docx.getvalue()),
+            "文件“方案.docx”的格式不受支持：请上传图片（JPG/PNG）或 PDF 文件。",
+        ),
+    ):
+        response = client.post(
+            url, {"reported_on": TODAY().isoformat(), "percent": "5", "text": "x", "files": [upload]}
+        )
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert ProgressReport.objects.count() == Attachment.objects.count() == 0
 
 
 def test_progress_report_fake_image_refused(users, unit_a, login):
@@ -104,7 +131,7 @@ def test_progress_report_fake_image_refused(users, unit_a, login):
         {"reported_on": TODAY().isoformat(), "percent": "40", "text": "x", "files": [fake]},
     )
     assert response.status_code == 200
-    assert "附件“photo.jpg”不是可识别的图片或 PDF 文件。" in response.content.decode()
+    assert "文件“photo.jpg”的格式不受支持：请上传图片（JPG/PNG）或 PDF 文件。" in response.content.decode()
     assert ProgressReport.objects.count() == Attachment.objects.count() == 0
 
 
