@@ -1,6 +1,10 @@
-"""Demo supervision records (示例数据): a warning sweep, one letter with a reply, a talk, and the
-reports of the current day, previous week and month. Creates only what is missing: a second run
-finds every record (by its unique period or by its warning) and changes no row."""
+"""Demo supervision records (示例数据): a warning sweep, one letter, a talk, and the reports of
+the current day, previous week and month.
+
+The sweep and the reports depend on the day they run, so the demo is pinned to the day it was
+first seeded: once any report or warning exists, the demo's records are there (they are all made
+in one transaction) and a later run — the same day or any other — creates, updates and resolves
+nothing."""
 
 from datetime import timedelta
 
@@ -10,10 +14,12 @@ from .domain.escalation import issue_letter, record_talk
 from .domain.reports import build_report
 from .domain.warnings import sweep_warnings
 from .enums import ReportKind, WarningLevel
-from .models import AdmonitionTalk, EarlyWarning, SupervisionLetter
+from .models import AdmonitionTalk, EarlyWarning, Report, SupervisionLetter
 
 
 def seed(ctx) -> None:
+    if Report.objects.exists() or EarlyWarning.objects.exists():
+        return  # seeded on an earlier run: its day's sweep and reports stand as they are
     today = timezone.localdate()
     raised = sweep_warnings(today=today)
     for _ in raised:
