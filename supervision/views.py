@@ -28,7 +28,7 @@ from .domain.queries import (
     reports_visible_to,
     warnings_visible_to,
 )
-from .domain.reports import send_report
+from .domain.reports import dispatch_for_units, send_report
 from .enums import ReportKind
 from .exporters import report_sheets
 from .forms import (
@@ -211,10 +211,8 @@ def _visible_report(request, pk):
     report = get_object_or_404(reports_visible_to(request.user), pk=pk)
     access = access_of(request.user)
     if report.kind == ReportKind.DAILY and not access.reads_all:
-        # A unit user sees only their own units' sections of the dispatch.
-        report.data = report.data | {
-            "units": [s for s in report.data["units"] if s["unit_id"] in access.unit_ids]
-        }
+        # A unit user sees only their own units' sections and totals of the dispatch.
+        report.data = dispatch_for_units(report.data, access.unit_ids)
     return report
 
 

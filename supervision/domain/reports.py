@@ -290,6 +290,9 @@ def rebound_data(start: date, end: date) -> dict:
 # --- daily dispatch ----------------------------------------------------------------------------
 
 
+DISPATCH_KEYS = ("changed", "due_soon", "overdue", "no_progress")
+
+
 def dispatch_data(day: date) -> dict:
     """按日调度 of ``day``: per unit and overall — changed yesterday, due in 7 days, overdue, no
     progress for 7 days (fixed number of queries)."""
@@ -358,13 +361,23 @@ def dispatch_data(day: date) -> dict:
                 row | {"situation": f"最近进展报告 {last.isoformat()}" if last else "尚无进展报告"}
             )
     ordered = sorted(sections.values(), key=lambda s: (s["unit"] == "未定单位", s["unit"]))
-    keys = ("changed", "due_soon", "overdue", "no_progress")
     return {
         "as_of": day.isoformat(),
         "due_soon_days": settings.DUE_SOON_DAYS,
         "no_progress_days": settings.NO_PROGRESS_DAYS,
-        "overall": {k: sum(len(s[k]) for s in ordered) for k in keys},
-        "units": [s | {"counts": {k: len(s[k]) for k in keys}} for s in ordered],
+        "overall": {k: sum(len(s[k]) for s in ordered) for k in DISPATCH_KEYS},
+        "units": [s | {"counts": {k: len(s[k]) for k in DISPATCH_KEYS}} for s in ordered],
+    }
+
+
+def dispatch_for_units(data: dict, unit_ids) -> dict:
+    """The dispatch as a unit user sees it: only their units' sections, and totals over those
+    sections alone (never the whole district's ``overall``)."""
+    units = [s for s in data["units"] if s["unit_id"] in set(unit_ids)]
+    return data | {
+        "units": units,
+        "overall": {k: sum(s["counts"][k] for s in units) for k in DISPATCH_KEYS},
+        "own_units_only": True,
     }
 
 

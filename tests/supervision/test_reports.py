@@ -318,3 +318,27 @@ def test_unit_user_sees_only_own_units_dispatch_and_no_weekly(users, unit_a, uni
     assert client.get(reverse("supervision:report_detail", args=[weekly.pk])).status_code == 404
     assert client.get(reverse("supervision:report_pdf", args=[weekly.pk])).status_code == 404
     assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_unit_user_gets_own_units_totals_not_the_districts(users, unit_a, unit_b, login):
+    make_fixture(unit_a, unit_b)
+    for _ in range(3):
+        CaseFactory(lead_unit=unit_a, deadline=date(2026, 6, 3))  # due soon in unit A
+    daily, _ = build_report(ReportKind.DAILY, day=AS_OF)
+    assert daily.data["overall"] == {"changed": 0, "due_soon": 3, "overdue": 2, "no_progress": 3}
+    staff = login(users["staff"]).get(reverse("supervision:report_detail", args=[daily.pk]))
+    assert staff.context["report"].data["overall"] == {
+        "changed": 0,
+        "due_soon": 3,
+        "overdue": 0,
+        "no_progress": 1,
+    }
+    assert "本单位合计" in staff.content.decode() and "总体情况" not in staff.content.decode()
+    book = load_workbook(
+        BytesIO(login(users["staff"]).get(reverse("supervision:report_xlsx", args=[daily.pk])).content)
+    )
+    assert [row[0] for row in book["汇总"].values][1:] == ["甲单位"]
+    office = login(users["office"]).get(reverse("supervision:report_detail", args=[daily.pk]))
+    assert office.context["report"].data["overall"] == daily.data["overall"]
+    assert "总体情况" in office.content.decode()
