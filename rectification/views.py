@@ -20,9 +20,11 @@ from .domain import queries
 from .domain.imports import ImportErrors, import_task_list
 from .domain.queries import for_list, tasks_visible_to
 from .domain.services import (
+    CLOSE_OUT,
     advance_task,
     complete_measure,
     mark_annual_target,
+    may_take_step,
     publicity_ends_on,
     publicity_started_on,
     record_look_back,
@@ -142,18 +144,20 @@ def task_detail(request, pk):
             "history": history_of(task),
             "can_edit": can_change_units(request.user, task.unit_ids),
             "is_office": access.writes_all,
-            "next_steps": _next_steps(task, access),
+            "next_steps": _next_steps(task, request.user),
             "publicity_ends": publicity_ends_on(task),
             "step_form": StepForm(),
         },
     )
 
 
-def _next_steps(task, access):
-    from .domain.services import CLOSE_OUT
-
+def _next_steps(task, user):
+    """The close-out steps the task's state allows next and the user's role may take (the accepting
+    unit sees only 验收; the domain function checks both again on POST)."""
     return [
-        (step, TaskStep(step).label) for step, (sources, _) in CLOSE_OUT.items() if task.status in sources
+        (step, TaskStep(step).label)
+        for step, (sources, _) in CLOSE_OUT.items()
+        if task.status in sources and may_take_step(task, step, actor=user)
     ]
 
 
@@ -252,6 +256,8 @@ def task_step(request, pk, step):
 @login_required
 def annual_target(request, pk, target_pk):
     task = _visible_task(request, pk)
+    if not can_change_units(request.user, task.unit_ids):
+        return render(request, "403.html", {"message": "您只能查看此任务，不能评定年度目标。"}, status=403)
     target = get_object_or_404(task.annual_targets, pk=target_pk)
     form = AnnualTargetForm(
         request.POST or None, initial={"reached": "1" if target.reached else "0", "evidence": target.evidence}

@@ -21,15 +21,20 @@ from ..grading import (
 )
 from ..models import Measure, Milestone, ProgressReport, RectificationTask
 
+# Units that work on a task: they read and change it (RectificationTask.unit_ids).
 TASK_UNIT_FIELDS = ("lead_unit", "cooperating_units")
+# Units that read a task: those plus the accepting unit (验收单位), which must see what it accepts;
+# its only write is the accept step (services._check_step_allowed), never an edit.
+TASK_READ_UNIT_FIELDS = (*TASK_UNIT_FIELDS, "accepting_unit")
 FINISHED_TASK_STATES = frozenset(
     {TaskStatus.COMPLETE, TaskStatus.ACCEPTED, TaskStatus.PUBLICIZED, TaskStatus.CLOSED, TaskStatus.FILED}
 )
 
 
 def tasks_visible_to(user) -> QuerySet:
-    """The tasks the user may see (domain.md §8), as the start of every task read."""
-    return scope(RectificationTask.objects.all(), user, unit_fields=TASK_UNIT_FIELDS)
+    """The tasks the user may see (domain.md §8), as the start of every task read: their units'
+    tasks as lead or cooperating unit, and the tasks their unit must accept."""
+    return scope(RectificationTask.objects.all(), user, unit_fields=TASK_READ_UNIT_FIELDS)
 
 
 def open_task_q() -> Q:

@@ -245,8 +245,22 @@ def publicity_started_on(task: RectificationTask) -> date | None:
     return steps[-1].on_date if steps else None
 
 
-def _check_step_allowed(task: RectificationTask, step: str, *, actor, today: date) -> None:
+def may_take_step(task: RectificationTask, step: str, *, actor) -> bool:
+    """Whether the actor's role lets them take this close-out step (not whether the task is ready):
+    complete by the task's units, accept by the accepting unit, the rest by the office (admin and
+    office may take every step)."""
     access = access_of(actor)
+    if step == TaskStep.COMPLETE:
+        return can_change_units(actor, task.unit_ids)
+    if step == TaskStep.ACCEPT:
+        return access.writes_all or (
+            task.accepting_unit_id is not None and task.accepting_unit_id in access.unit_ids
+        )
+    return access.writes_all
+
+
+def _check_step_allowed(task: RectificationTask, step: str, *, actor, today: date) -> None:
+    allowed = may_take_step(task, step, actor=actor)
     if step == TaskStep.COMPLETE:
         _require_change(actor, task)
         measures = list(task.measures.all())
@@ -258,9 +272,9 @@ def _check_step_allowed(task: RectificationTask, step: str, *, actor, today: dat
         if task.annual_targets.filter(reached=False).exists():
             raise DomainError("有年度目标标记为未达到，任务不能标记整改完成。")
     elif step == TaskStep.ACCEPT:
-        if not (access.writes_all or (task.accepting_unit_id and task.accepting_unit_id in access.unit_ids)):
+        if not allowed:
             raise DomainError("只有验收单位或协调组办公室可以验收该任务。")
-    elif not access.writes_all:
+    elif not allowed:
         raise DomainError("只有协调组办公室可以办理公示、销号和备案。")
     if step == TaskStep.CLOSE:
         ends = publicity_ends_on(task)

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from org.enums import Role
 from rectification.enums import MeasureKind, TaskStatus
-from rectification.models import Attachment, ProgressReport
-from tests.factories import MeasureFactory, MilestoneFactory, TaskFactory, UnitFactory
+from rectification.models import AnnualTarget, Attachment, ProgressReport
+from tests.factories import MeasureFactory, MilestoneFactory, TaskFactory, UnitFactory, user_with_role
 
 TODAY = timezone.localdate
 
@@ -212,3 +213,59 @@ def test_grades_page_lists_grade_per_unit(users, login):
     html = login(users["office"]).get(reverse("rectification:grades") + "?year=2021").content.decode()
     assert '<td data-testid="grade-R1-07"><strong>合格</strong></td>' in html
     assert "合格：措施" in html and "时间节点2021-06-30于2021-07-02完成" in html
+
+
+# --- the accepting unit (验收单位): reads the task and takes the accept step, nothing else -------------
+
+
+@pytest.fixture
+def task_to_accept(unit_a, unit_b):
+    """A complete task of unit A that unit B must accept."""
+    task = TaskFactory(lead_unit=unit_a, accepting_unit=unit_b, status=TaskStatus.COMPLETE)
+    MeasureFactory(task=task, done=True, done_on=TODAY())
+    return task
+
+
+def test_accepting_unit_staff_sees_and_accepts_a_complete_task(users, task_to_accept, login):
+    client = login(users["staff_b"])
+    listed = client.get(reverse("rectification:list"))
+    assert [t.number for t in listed.context["tasks"]] == [task_to_accept.number]
+    detail = client.get(reverse("rectification:detail", args=[task_to_accept.pk]))
+    assert (detail.context["can_edit"], detail.context["next_steps"]) == (False, [("accept", "验收")])
+    response = client.post(
+        reverse("rectification:step", args=[task_to_accept.pk, "accept"]), {"note": "现场验收合格"}
+    )
+    assert response.status_code == 302
+    task_to_accept.refresh_from_db()
+    assert task_to_accept.status == TaskStatus.ACCEPTED
+    step = task_to_accept.steps.get()
+    assert (step.step, step.actor, step.note) == ("accept", users["staff_b"], "现场验收合格")
+
+
+def test_accepting_unit_staff_cannot_edit_report_or_complete(users, task_to_accept, login):
+    target = AnnualTarget.objects.create(task=task_to_accept, year=TODAY().year, target="达标")
+    measure = task_to_accept.measures.get()
+    client = login(users["staff_b"])
+    for url in (
+        reverse("rectification:edit", args=[task_to_accept.pk]),
+        reverse("rectification:progress", args=[task_to_accept.pk]),
+        reverse("rectification:measure_complete", args=[measure.pk]),
+        reverse("rectification:target", args=[task_to_accept.pk, target.pk]),
+    ):
+        assert client.get(url).status_code == 403, url
+    task_to_accept.status = TaskStatus.IN_PROGRESS
+    task_to_accept.save()
+    client.post(reverse("rectification:step", args=[task_to_accept.pk, "complete"]))
+    task_to_accept.refresh_from_db()
+    assert (task_to_accept.status, task_to_accept.steps.count()) == (TaskStatus.IN_PROGRESS, 0)
+
+
+def test_other_units_staff_gets_404_for_a_task_to_accept(users, task_to_accept, login):
+    outsider = user_with_role(Role.UNIT_STAFF, UnitFactory(name="丙单位"), username="staff_c_u")
+    client = login(outsider)
+    assert client.get(reverse("rectification:detail", args=[task_to_accept.pk])).status_code == 404
+    response = client.post(reverse("rectification:step", args=[task_to_accept.pk, "accept"]))
+    assert response.status_code == 404
+    task_to_accept.refresh_from_db()
+    assert (task_to_accept.status, task_to_accept.steps.count()) == (TaskStatus.COMPLETE, 0)
+    assert client.get(reverse("rectification:list")).context["total"] == 0
