@@ -4,6 +4,7 @@ from django.forms import DateInput
 
 from org.models import Inspection, Unit
 from org.permissions import unit_filter
+from qianshan.common.filters import YesNoAllSelect
 
 from .domain.queries import overdue_q
 from .enums import CaseState
@@ -28,7 +29,7 @@ class CaseFilter(django_filters.FilterSet):
         field_name="pollution_types",
         empty_label="全部类型",
     )
-    is_key = django_filters.BooleanFilter(label="重点件")
+    is_key = django_filters.BooleanFilter(label="重点件", widget=YesNoAllSelect)
     transferred_from = django_filters.DateFilter(
         label="交办日期起",
         field_name="transferred_on",
@@ -53,7 +54,7 @@ class CaseFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=DateInput(attrs={"type": "date"}),
     )
-    overdue = django_filters.BooleanFilter(label="逾期", method="filter_overdue")
+    overdue = django_filters.BooleanFilter(label="逾期", widget=YesNoAllSelect, method="filter_overdue")
     q = django_filters.CharFilter(label="关键字", method="filter_text")
 
     class Meta:

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from org.models import Inspection, Unit
 from org.permissions import unit_filter
+from qianshan.common.filters import YesNoAllSelect
 
 from .domain.queries import graded_tasks, overdue_task_q
 from .enums import TaskGrade, TaskStatus
@@ -19,7 +20,7 @@ class TaskFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label="责任单位", queryset=Unit.objects.all(), method="filter_unit", empty_label="全部单位"
     )
-    overdue = django_filters.BooleanFilter(label="逾期", method="filter_overdue")
+    overdue = django_filters.BooleanFilter(label="逾期", widget=YesNoAllSelect, method="filter_overdue")
     grade = django_filters.ChoiceFilter(
         label="本年度等次",
         choices=[*TaskGrade.choices, ("none", "未评定")],

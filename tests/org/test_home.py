@@ -44,3 +44,13 @@ def test_home_query_count_does_not_grow_with_rows(n, users, unit_a, client, djan
     with django_assert_num_queries(23):
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+def test_yes_no_filter_offers_all_yes_no_and_keeps_the_choice():
+    from cases.filters import CaseFilter
+
+    form = CaseFilter({"overdue": "true"}).form
+    html = str(form["overdue"])
+    assert '<option value="unknown">全部</option>' in html
+    assert '<option value="true" selected>是</option>' in html
+    assert "未知" not in str(form["is_key"])
