@@ -217,7 +217,8 @@ def advance_task(
 ) -> TaskStepRecord:
     """Take one close-out step of a task (who and when recorded); refuses out-of-order steps.
 
-    complete: every measure complete and no annual target marked not reached; by the unit or office.
+    complete: every measure complete and the annual target of this year (or of the deadline's year,
+    see completion_target_year) marked reached; by the unit or office.
     accept: by the accepting unit (or the office). publicize / close / file: by the office; close
     only after the publicity period (settings.TASK_PUBLICITY_DAYS) has run.
     """
@@ -269,8 +270,7 @@ def _check_step_allowed(task: RectificationTask, step: str, *, actor, today: dat
         open_ones = [f"措施{m.seq}" for m in measures if not m.done]
         if open_ones:
             raise DomainError(f"{'、'.join(open_ones)}尚未完成，任务不能标记整改完成。")
-        if task.annual_targets.filter(reached=False).exists():
-            raise DomainError("有年度目标标记为未达到，任务不能标记整改完成。")
+        _require_target_reached(task, today)
     elif step == TaskStep.ACCEPT:
         if not allowed:
             raise DomainError("只有验收单位或协调组办公室可以验收该任务。")
@@ -280,6 +280,27 @@ def _check_step_allowed(task: RectificationTask, step: str, *, actor, today: dat
         ends = publicity_ends_on(task)
         if ends is not None and today <= ends:
             raise DomainError(f"公示期至 {ends:%Y-%m-%d} 结束，期满后方可销号。")
+
+
+def completion_target_year(task: RectificationTask, today: date, years) -> int:
+    """The year whose annual target decides completion: this year's, or, for a task past a deadline
+    in an earlier year that has no target for this year, the deadline's year."""
+    if today.year in years or task.deadline is None or task.deadline.year >= today.year:
+        return today.year
+    return task.deadline.year
+
+
+def _require_target_reached(task: RectificationTask, today: date) -> None:
+    """domain.md §3: a task is complete when all measures are complete AND its target is reached."""
+    targets = {t.year: t for t in task.annual_targets.all()}
+    year = completion_target_year(task, today, targets)
+    target = targets.get(year)
+    if target is None:
+        raise DomainError(f"该任务没有{year}年度目标，须先设定并评定为达到，方可标记整改完成。")
+    if target.reached is None:
+        raise DomainError(f"{year}年度目标尚未评定是否达到，任务不能标记整改完成。")
+    if not target.reached:
+        raise DomainError(f"{year}年度目标未达到，任务不能标记整改完成。")
 
 
 def _record_step(task, step, target, *, actor, note="", today=None, expect=None) -> TaskStepRecord:

@@ -11,7 +11,7 @@ from rectification.domain.queries import (
 )
 from rectification.domain.services import advance_task, record_look_back, report_progress
 from rectification.enums import LookBackResult, ScheduleStatus, TaskGrade, TaskStatus, TaskStep
-from rectification.models import ProgressReport, RectificationTask, TaskStepRecord
+from rectification.models import AnnualTarget, ProgressReport, RectificationTask, TaskStepRecord
 from tests.factories import MeasureFactory, MilestoneFactory, TaskFactory
 
 D = date(2021, 7, 1)
@@ -82,6 +82,7 @@ def test_close_out_in_order_with_publicity_period(users, unit_a, unit_b, setting
     settings.TASK_PUBLICITY_DAYS = 7
     task = TaskFactory(lead_unit=unit_a, accepting_unit=unit_b)
     MeasureFactory(task=task, done=True, done_on=D)
+    AnnualTarget.objects.create(task=task, year=2021, target="达标", reached=True, evidence="监测报告")
     acceptor = users["staff_b"]  # a member of the accepting unit
     advance_task(task, TaskStep.COMPLETE, actor=users["staff"], today=D)
     with pytest.raises(DomainError) as refused:
@@ -112,6 +113,58 @@ def test_complete_task_with_open_measure_refused(users, unit_a):
     with pytest.raises(DomainError) as refused:
         advance_task(task, TaskStep.COMPLETE, actor=users["staff"], today=D)
     assert refused.value.message == "措施2尚未完成，任务不能标记整改完成。"
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        ({2021: None}, "2021年度目标尚未评定是否达到，任务不能标记整改完成。"),
+        ({2021: False}, "2021年度目标未达到，任务不能标记整改完成。"),
+        ({2020: True, 2022: True}, "该任务没有2021年度目标，须先设定并评定为达到，方可标记整改完成。"),
+    ],
+)
+def test_complete_task_without_this_years_target_reached_refused(users, unit_a, targets, message):
+    task = TaskFactory(lead_unit=unit_a, deadline=date(2022, 12, 31))
+    MeasureFactory(task=task, done=True, done_on=D)
+    for year, reached in targets.items():
+        AnnualTarget.objects.create(task=task, year=year, target="达标", reached=reached)
+    with pytest.raises(DomainError) as refused:
+        advance_task(task, TaskStep.COMPLETE, actor=users["staff"], today=D)
+    assert refused.value.message == message
+    task.refresh_from_db()
+    assert (task.status, task.steps.count()) == (TaskStatus.IN_PROGRESS, 0)
+
+
+def test_complete_task_with_this_years_target_reached_even_if_last_years_failed(users, unit_a):
+    task = TaskFactory(lead_unit=unit_a, deadline=date(2022, 12, 31))
+    MeasureFactory(task=task, done=True, done_on=D)
+    AnnualTarget.objects.create(task=task, year=2020, target="达标", reached=False)
+    AnnualTarget.objects.create(task=task, year=2021, target="达标", reached=True, evidence="监测报告")
+    advance_task(task, TaskStep.COMPLETE, actor=users["staff"], today=D)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.COMPLETE
+
+
+@pytest.mark.parametrize(
+    ("reached", "status", "message"),
+    [
+        (True, TaskStatus.COMPLETE, None),
+        (None, TaskStatus.IN_PROGRESS, "2020年度目标尚未评定是否达到，任务不能标记整改完成。"),
+    ],
+)
+def test_complete_late_task_uses_the_deadline_years_target(users, unit_a, reached, status, message):
+    # Deadline in 2020, completed in 2021, no 2021 target: the 2020 target decides.
+    task = TaskFactory(lead_unit=unit_a, deadline=date(2020, 12, 31))
+    MeasureFactory(task=task, done=True, done_on=D)
+    AnnualTarget.objects.create(task=task, year=2020, target="达标", reached=reached)
+    try:
+        advance_task(task, TaskStep.COMPLETE, actor=users["staff"], today=D)
+    except DomainError as refused:
+        assert refused.message == message
+    else:
+        assert message is None
+    task.refresh_from_db()
+    assert task.status == status
 
 
 def test_step_out_of_order_refused(users, unit_a):
