@@ -37,7 +37,7 @@ def ranking_rows(results):
             r.unit.name,
             _num(r.average),
             r.count,
-            sum(1 for c in r.cases if c.is_reviewed),
+            r.reviewed,
             *[r.grades.get(g.value, 0) for g in TaskGrade],
             "不合格" if r.overridden else "",
             a.get_override_kind_display() if a and a.override_kind else "",
@@ -62,7 +62,7 @@ RANKING_HEADER = [
 
 @login_required
 def ranking_xlsx(request, year):
-    results = year_results(request.user, year)
+    results = year_results(request.user, year, with_cases=True)
     cases = (
         [
             r.unit.name,
@@ -86,7 +86,7 @@ def ranking_xlsx(request, year):
 
 @login_required
 def ranking_pdf(request, year):
-    results = year_results(request.user, year)
+    results = year_results(request.user, year, with_cases=True)
     units = [
         {
             "result": r,

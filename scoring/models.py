@@ -78,7 +78,19 @@ class ScoringSheet(models.Model):
                 condition=Q(total_den__gte=1), name="%(app_label)s_%(class)s_total_den_positive"
             ),
         ]
-        indexes = [models.Index(fields=["year", "locality", "version"], name="scoring_sheet_year_unit_idx")]
+        indexes = [
+            # Covering indexes of the ranking's one aggregate query (queries.counted_sums): the
+            # year's sheets by unit with their stored score, and "has a submitted review" per
+            # case — so SQLite never reads the wide rows with their JSON.
+            models.Index(
+                fields=["year", "locality", "version", "status", "case", "total_den", "total_num"],
+                name="%(app_label)s_%(class)s_score",
+            ),
+            models.Index(
+                fields=["case", "locality", "year", "version", "status"],
+                name="%(app_label)s_%(class)s_counted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.locality} · {self.year}年{self.get_version_display()}"

@@ -15,6 +15,7 @@ from qianshan.common.history import history_of
 
 from .domain import services
 from .domain.queries import (
+    attach_cases,
     candidate_localities,
     cases_to_score,
     sheet_result,
@@ -281,6 +282,8 @@ def assessment_detail(request, unit_id, year):
     unit = _visible_unit(request, unit_id)
     results = {r.unit.pk: r for r in year_results(request.user, year)}
     result = results.get(unit.pk)
+    if result is not None:
+        attach_cases([result], year)
     assessment = services.assessment_of(unit, year)
     return render(
         request,

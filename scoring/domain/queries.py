@@ -1,9 +1,11 @@
 """Reads of sheets and assessments; every one starts from the user's scope.
 
 The year's results are computed in a fixed number of queries, whatever the number of cases,
-from the exact totals stored on each sheet when it was written (``services.stamp_score``): one
-query fetches every sheet's integer numerator/denominator and Python sums them as Fractions.
-No page view re-scores the sheets; only a single sheet's page scores its data for the breakdown.
+from the exact totals stored on each sheet when it was written (``services.stamp_score``): the
+ranking has the database add the counted sheets' integer numerators per denominator and unit,
+and Python adds those few sums as Fractions; a unit's page and the exports fetch the case
+scores as integer pairs. No page view re-scores a sheet; only a single sheet's page scores its
+data, for the breakdown.
 """
 
 from collections import defaultdict
@@ -12,7 +14,7 @@ from datetime import date
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from cases.domain.queries import cases_visible_to
 from org.models import Unit
@@ -121,32 +123,30 @@ class CaseScore:
 
 @dataclass
 class UnitResult:
-    """A unit's year: average case score, case count, task grades, override and rank."""
+    """A unit's year: average case score, case count, task grades, override and rank.
+
+    ``sums`` maps each denominator of the counted case scores to the sum of their numerators
+    (summed by the database as integers), so the exact average needs no per-case work.
+    ``cases`` is filled only when asked for (a unit's page, the exports).
+    """
 
     unit: Unit
     year: int
+    count: int = 0
+    reviewed: int = 0
+    sums: dict[int, int] = field(default_factory=dict)
     cases: list[CaseScore] = field(default_factory=list)
     grades: dict[str, int] = field(default_factory=dict)
     assessment: UnitAssessment | None = None
     rank: int | None = None
 
-    @property
-    def count(self) -> int:
-        return len(self.cases)
-
     @cached_property
     def average(self) -> Fraction | None:
-        """The exact mean of the counted case scores."""
-        if not self.cases:
+        """The exact mean of the counted case scores (the review when submitted, else the self)."""
+        if not self.count:
             return None
-        # Exact and fast: add the numerators of equal denominators as integers (a year's scores
-        # share a handful of denominators), then add those few sums as Fractions.
-        numerators: dict[int, int] = defaultdict(int)
-        for case in self.cases:
-            num, den = case.counted_pair
-            numerators[den] += num
-        total = sum((Fraction(num, den) for den, num in numerators.items()), Fraction(0))
-        return total / len(self.cases)
+        total = sum((Fraction(num, den) for den, num in self.sums.items()), Fraction(0))
+        return total / self.count
 
     @property
     def overridden(self) -> bool:
@@ -157,12 +157,50 @@ class UnitResult:
         return "不合格" if self.overridden else ""
 
 
+def _year_sheets(year: int) -> QuerySet:
+    """The sheets of ``year`` whose case's deadline is in ``year`` (the others do not count)."""
+    return ScoringSheet.objects.filter(year=year).filter(year_q(year, "case__"))
+
+
+def counted_sums(year: int) -> dict[int, dict]:
+    """{unit id: {"count", "reviewed", "sums": {denominator: sum of numerators}}} in one query.
+
+    Per case and locality the submitted review counts, else the self-assessment; the database
+    adds the stored integer numerators per denominator, which keeps the sum exact.
+    """
+    submitted_review = ScoringSheet.objects.filter(
+        case_id=OuterRef("case_id"),
+        locality_id=OuterRef("locality_id"),
+        year=OuterRef("year"),
+        version=SheetVersion.REVIEW,
+        status=SheetStatus.SUBMITTED,
+    )
+    counted = _year_sheets(year).filter(
+        Q(version=SheetVersion.REVIEW, status=SheetStatus.SUBMITTED)
+        | (Q(version=SheetVersion.SELF) & ~Exists(submitted_review))
+    )
+    rows = (
+        counted.values("locality_id", "total_den")
+        .annotate(
+            n=Count("pk"), num=Sum("total_num"), reviewed=Count("pk", filter=Q(version=SheetVersion.REVIEW))
+        )
+        .order_by()
+    )
+    out: dict[int, dict] = {}
+    for row in rows:
+        unit = out.setdefault(row["locality_id"], {"count": 0, "reviewed": 0, "sums": {}})
+        unit["count"] += row["n"]
+        unit["reviewed"] += row["reviewed"]
+        unit["sums"][row["total_den"]] = row["num"]
+    return out
+
+
 def score_year(year: int, *, unit_ids=None) -> dict[int, list[CaseScore]]:
     """Every case score of ``year`` by unit id, in one query (two versions per case and locality).
 
     Reads the stored exact totals; nothing is re-scored here.
     """
-    qs = ScoringSheet.objects.filter(year=year).filter(year_q(year, "case__"))
+    qs = _year_sheets(year)
     if unit_ids is not None:
         qs = qs.filter(locality_id__in=sorted(unit_ids))
     rows = qs.order_by("locality_id", "case_id", "version").values_list(
@@ -185,35 +223,39 @@ def score_year(year: int, *, unit_ids=None) -> dict[int, list[CaseScore]]:
     return out
 
 
-def year_results(user, year: int, *, all_units: bool = False) -> list[UnitResult]:
+def year_results(user, year: int, *, all_units: bool = False, with_cases: bool = False) -> list[UnitResult]:
     """The ranking of ``year`` for the units the user may see; overridden units last (domain.md §6).
 
     The rank is among every unit of the year, also for a unit user who sees only their own rows.
+    ``with_cases`` also loads every visible unit's case scores (for the exports).
     """
     results = _all_results(year)
-    if all_units or reads_every_unit(user):
-        return results
-    unit_ids = access_of(user).unit_ids
-    return [r for r in results if r.unit.pk in unit_ids]
+    if not (all_units or reads_every_unit(user)):
+        unit_ids = access_of(user).unit_ids
+        results = [r for r in results if r.unit.pk in unit_ids]
+    if with_cases:
+        attach_cases(results, year)
+    return results
+
+
+def attach_cases(results: list[UnitResult], year: int) -> None:
+    """Fill each result's ``cases`` from the stored scores, in one query."""
+    scores = score_year(year, unit_ids=[r.unit.pk for r in results])
+    for result in results:
+        result.cases = scores.get(result.unit.pk, [])
 
 
 def _all_results(year: int) -> list[UnitResult]:
-    visible_units = None
-    scores = score_year(year, unit_ids=visible_units)
-    assessments = {
-        a.unit_id: a
-        for a in UnitAssessment.objects.filter(year=year).filter(
-            Q() if visible_units is None else Q(unit_id__in=sorted(visible_units))
-        )
-    }
-    unit_ids = set(scores) | set(assessments)
+    sums = counted_sums(year)
+    assessments = {a.unit_id: a for a in UnitAssessment.objects.filter(year=year)}
+    unit_ids = set(sums) | set(assessments)
     units = {u.pk: u for u in Unit.objects.filter(pk__in=sorted(unit_ids))}
     grades = task_grade_counts(year, unit_ids=sorted(unit_ids))
     results = [
         UnitResult(
             unit=units[pk],
             year=year,
-            cases=scores.get(pk, []),
+            **sums.get(pk, {}),
             grades=grades.get(pk, {}),
             assessment=assessments.get(pk),
         )

@@ -9,8 +9,3 @@ register = template.Library()
 def scoring_fmt2(value) -> str:
     """An exact score shown with two decimals, half up."""
     return "—" if value is None else fmt2(value)
-
-
-@register.filter
-def reviewed_count(result) -> int:
-    return sum(1 for c in result.cases if c.is_reviewed)

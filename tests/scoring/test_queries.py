@@ -26,8 +26,9 @@ def test_year_results_leave_out_cases_whose_deadline_is_not_in_the_year(users, u
     # A sheet filed under 2025 for a case whose deadline is in 2026 is still left out.
     make_sheet(after, unit_a, year=2025)
 
-    [result] = year_results(users["office"], 2025)
+    [result] = year_results(users["office"], 2025, with_cases=True)
     assert [c.receipt_no for c in result.cases] == [inside.receipt_no]
+    assert result.count == 1
     assert result.average == EXAMPLE_TOTAL
 
 

@@ -184,3 +184,19 @@ def test_ranking_and_unit_pages_query_count_same_for_one_and_many_cases(
     with django_assert_num_queries(len(one_unit.captured_queries)):
         response = client.get(f"/scoring/units/{unit_a.pk}/2025/")
     assert len(response.context["cases"]) == 13
+
+
+@pytest.mark.django_db
+def test_ranking_average_from_database_sums_equals_mean_of_counted_case_scores(users, unit_a):
+    for index in range(7):
+        case = case_in(unit_a, 2025)
+        make_sheet(case, unit_a, problems={"solved": index % 4, "total": 3 + index % 3})
+        if index % 2:  # a submitted review counts instead of the self-assessment
+            make_sheet(case, unit_a, version=SheetVersion.REVIEW, territorial=THREE_SUBJECTS)
+        elif index % 3 == 0:  # a draft review does not count
+            make_sheet(case, unit_a, version=SheetVersion.REVIEW, status=SheetStatus.DRAFT, fake=True)
+    [result] = year_results(users["office"], 2025, with_cases=True)
+    expected = sum((c.total for c in result.cases), Fraction(0)) / 7
+    assert (result.count, result.reviewed) == (7, 3)
+    assert result.average == expected == Fraction(7037, 84)
+    assert set(result.sums) == {2, 6, 12}  # three denominators, each summed exactly
