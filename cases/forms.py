@@ -46,6 +46,13 @@ class CaseForm(forms.ModelForm):
             "cooperating_units": forms.SelectMultiple(attrs={"size": 5}),
         }
 
+    def __init__(self, *args, assigns_units: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not assigns_units:  # only the office assigns units (cases.domain.services)
+            for name in ("lead_unit", "cooperating_units"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "由协调组办公室指定"
+
     def clean(self):
         data = super().clean()
         for name, message in check_fixed_three(data, self.instance.state):

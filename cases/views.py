@@ -253,7 +253,7 @@ def case_edit(request, pk):
     case = _visible_case(request, pk)
     if not can_change_units(request.user, case.unit_ids):
         return render(request, "403.html", {"message": "您只能查看此案件，不能修改。"}, status=403)
-    form = CaseForm(request.POST or None, instance=case)
+    form = CaseForm(request.POST or None, instance=case, assigns_units=access_of(request.user).writes_all)
     if request.method == "POST" and form.is_valid():
         values, m2m = form.split()
         try:

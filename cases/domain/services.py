@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from org.permissions import access_of
+
 from ..enums import CaseState
 from ..models import PetitionCase
 from .errors import DomainError
@@ -27,6 +29,21 @@ def check_fixed_three(values: dict, state: str) -> list[tuple[str, str]]:
     return problems
 
 
+ASSIGNMENT_FIELDS = ("lead_unit", "cooperating_units")
+
+
+def _check_unit_assignment(case: PetitionCase, actor, values: dict, m2m: dict) -> None:
+    """Only the coordination office assigns a case to units; a unit cannot hand it to another."""
+    if actor is None or access_of(actor).writes_all:
+        return
+    if "lead_unit" in values and getattr(values["lead_unit"], "pk", values["lead_unit"]) != case.lead_unit_id:
+        raise DomainError("只有协调组办公室可以指定或调整牵头责任单位。", field="lead_unit")
+    if "cooperating_units" in m2m:
+        wanted = {getattr(u, "pk", u) for u in m2m["cooperating_units"]}
+        if wanted != {u.pk for u in case.cooperating_units.all()}:
+            raise DomainError("只有协调组办公室可以指定或调整配合单位。", field="cooperating_units")
+
+
 def update_case(
     case: PetitionCase,
     *,
@@ -43,6 +60,7 @@ def update_case(
     """
     if "state" in values or "version" in values:
         raise DomainError("案件环节只能通过流转操作改变。")
+    _check_unit_assignment(case, actor, values, m2m or {})
     merged = {name: values.get(name, getattr(case, name)) for name in FIXED_THREE}
     problems = check_fixed_three(merged, case.state)
     if problems:

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from cases.domain.errors import DomainError
 from cases.domain.services import update_case
 from cases.models import PetitionCase
 from tests.factories import CaseFactory
@@ -36,7 +37,7 @@ def form_data(case, **overrides):
 )
 def test_case_edit_missing_fixed_field_refused_with_chinese_message(field, label, users, unit_a, client):
     case = CaseFactory(lead_unit=unit_a)
-    client.force_login(users["staff"])
+    client.force_login(users["office"])  # the office may edit every field, units included
     data = form_data(case, complaint="改过的内容", **{field: ""})
     response = client.post(reverse("cases:edit", args=[case.pk]), data)
     assert response.status_code == 200
@@ -97,3 +98,24 @@ def test_case_history_names_units_not_ids(users, unit_a, unit_b, client):
     client.force_login(users["office"])
     changes = client.get(reverse("cases:detail", args=[case.pk])).context["history"][0].changes
     assert ("牵头责任单位", "甲单位", "乙单位") in changes
+
+
+@pytest.mark.django_db
+def test_unit_staff_cannot_hand_a_case_to_another_unit(users, unit_a, unit_b, client):
+    case = CaseFactory(lead_unit=unit_a)
+    with pytest.raises(DomainError, match="只有协调组办公室可以指定或调整牵头责任单位"):
+        update_case(case, actor=users["staff"], values={"lead_unit": unit_b})
+    client.force_login(users["staff"])
+    response = client.post(reverse("cases:edit", args=[case.pk]), form_data(case, lead_unit=unit_b.pk))
+    assert response.status_code == 302  # the disabled field keeps the case's own unit
+    case.refresh_from_db()
+    assert case.lead_unit == unit_a
+
+
+@pytest.mark.django_db
+def test_office_assigns_the_lead_unit(users, unit_a, unit_b, client):
+    case = CaseFactory(lead_unit=unit_a)
+    client.force_login(users["office"])
+    client.post(reverse("cases:edit", args=[case.pk]), form_data(case, lead_unit=unit_b.pk))
+    case.refresh_from_db()
+    assert case.lead_unit == unit_b
