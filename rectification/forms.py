@@ -8,6 +8,9 @@ from .models import Measure, RectificationTask
 
 
 class TaskForm(forms.ModelForm):
+    # When the form was loaded: a save is refused if the task changed since (update_task).
+    loaded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = RectificationTask
         fields = [
@@ -36,9 +39,19 @@ class TaskForm(forms.ModelForm):
             for name in ("lead_unit", "responsible_person", "standard", "deadline")
         }
 
-    def split(self) -> tuple[dict, dict]:
-        values = {k: v for k, v in self.cleaned_data.items() if k != "cooperating_units"}
-        return values, {"cooperating_units": self.cleaned_data["cooperating_units"]}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["loaded_at"] = self.instance.updated_at
+
+    def split(self) -> tuple[dict, dict, object]:
+        """(field values, m2m values, when the form was loaded)."""
+        values = {k: v for k, v in self.cleaned_data.items() if k not in ("cooperating_units", "loaded_at")}
+        return (
+            values,
+            {"cooperating_units": self.cleaned_data["cooperating_units"]},
+            self.cleaned_data["loaded_at"],
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -168,11 +168,11 @@ def task_edit(request, pk):
         return render(request, "403.html", {"message": "您只能查看此任务，不能修改。"}, status=403)
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
-        values, m2m = form.split()
+        values, m2m, loaded_at = form.split()
         try:
-            update_task(task, actor=request.user, values=values, m2m=m2m)
+            update_task(task, actor=request.user, values=values, m2m=m2m, expected_updated_at=loaded_at)
         except DomainError as exc:
-            form.add_error(exc.field, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, "整改任务已保存。")
             return redirect("rectification:detail", pk=task.pk)

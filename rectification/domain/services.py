@@ -24,9 +24,23 @@ from ..models import (
 
 
 def update_task(
-    task: RectificationTask, *, actor, values: dict, m2m: dict | None = None, reason: str = ""
+    task: RectificationTask,
+    *,
+    actor,
+    values: dict,
+    m2m: dict | None = None,
+    reason: str = "",
+    expected_updated_at=None,
 ) -> RectificationTask:
-    """Save edited fields of a task with history; the fixed three are required (domain.md §2)."""
+    """Save edited fields of a task with history; the fixed three are required (domain.md §2).
+
+    With ``expected_updated_at`` (the task's updated_at when the form was loaded) the save is refused
+    if someone else saved the task or moved its close-out in between, so two editors never silently
+    overwrite each other. Status changes only through advance_task.
+    """
+    _require_change(actor, task)
+    if "status" in values:
+        raise DomainError("任务状态只能通过销号环节改变。")
     for name in ("lead_unit", "responsible_person", "standard", "deadline"):
         value = values.get(name, getattr(task, name, None))
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
@@ -35,6 +49,13 @@ def update_task(
                 f"“{label}”必填：整改任务必须明确责任单位、责任人、整改标准和整改时限。", field=name
             )
     with transaction.atomic():
+        if expected_updated_at is not None:
+            # A conditional update claims the row: 0 rows means another save got there first.
+            claimed = RectificationTask.objects.filter(pk=task.pk, updated_at=expected_updated_at).update(
+                updated_at=timezone.now()
+            )
+            if not claimed:
+                raise DomainError("整改任务已被他人修改，请刷新页面查看最新内容后再保存。")
         for name, value in values.items():
             setattr(task, name, value)
         task._history_user = actor

@@ -9,7 +9,7 @@ from rectification.domain.queries import (
     tasks_with_status,
     tasks_without_progress_since,
 )
-from rectification.domain.services import advance_task, record_look_back, report_progress
+from rectification.domain.services import advance_task, record_look_back, report_progress, update_task
 from rectification.enums import LookBackResult, ScheduleStatus, TaskGrade, TaskStatus, TaskStep
 from rectification.models import AnnualTarget, ProgressReport, RectificationTask, TaskStepRecord
 from tests.factories import MeasureFactory, MilestoneFactory, TaskFactory
@@ -236,3 +236,35 @@ def test_task_grades_for_year_per_unit_constant_queries(unit_a, unit_b, django_a
     assert task_grades_for_year(2021, units=[unit_b], today=date(2022, 1, 15)) == {
         unit_b.pk: Counter({TaskGrade.FAIL: 1})
     }
+
+
+def test_update_task_with_stale_loaded_at_refused_and_saves_nothing(users, unit_a):
+    task = TaskFactory(lead_unit=unit_a)
+    loaded_at = task.updated_at
+    update_task(task, actor=users["staff"], values={"standard": "新标准"}, expected_updated_at=loaded_at)
+    stale = RectificationTask.objects.get(pk=task.pk)
+    with pytest.raises(DomainError) as refused:
+        update_task(
+            stale, actor=users["head"], values={"standard": "另一个标准"}, expected_updated_at=loaded_at
+        )
+    assert refused.value.message == "整改任务已被他人修改，请刷新页面查看最新内容后再保存。"
+    task.refresh_from_db()
+    assert (task.standard, task.history.count()) == ("新标准", 2)
+
+
+def test_update_task_after_a_close_out_step_with_the_old_form_refused(users, unit_a):
+    task = TaskFactory(lead_unit=unit_a)
+    MeasureFactory(task=task, done=True, done_on=D)
+    AnnualTarget.objects.create(task=task, year=2021, target="达标", reached=True, evidence="报告")
+    loaded_at = task.updated_at
+    advance_task(task, TaskStep.COMPLETE, actor=users["office"], today=D)
+    with pytest.raises(DomainError) as refused:
+        update_task(task, actor=users["staff"], values={"standard": "x"}, expected_updated_at=loaded_at)
+    assert refused.value.message == "整改任务已被他人修改，请刷新页面查看最新内容后再保存。"
+
+
+def test_update_task_by_another_units_staff_refused(users, unit_a):
+    task = TaskFactory(lead_unit=unit_a)
+    with pytest.raises(DomainError) as refused:
+        update_task(task, actor=users["staff_b"], values={"standard": "x"})
+    assert refused.value.message == "您没有修改该整改任务的权限。"

@@ -1,5 +1,7 @@
 import hashlib
+import html
 import io
+import re
 import subprocess
 import zipfile
 from datetime import date, timedelta
@@ -8,12 +10,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from PIL import Image
 
 from org.enums import Role
-from rectification.enums import MeasureKind, TaskStatus
-from rectification.models import AnnualTarget, Attachment, ProgressReport
-from tests.factories import MeasureFactory, MilestoneFactory, TaskFactory, UnitFactory, user_with_role
+from rectification.enums import LookBackResult, MeasureKind, TaskStatus
+from rectification.models import AnnualTarget, Attachment, LookBackCheck, ProgressReport
+from tests.factories import (
+    InspectionFactory,
+    MeasureFactory,
+    MilestoneFactory,
+    TaskFactory,
+    UnitFactory,
+    user_with_role,
+)
 
 TODAY = timezone.localdate
 
@@ -269,3 +279,108 @@ def test_other_units_staff_gets_404_for_a_task_to_accept(users, task_to_accept, 
     task_to_accept.refresh_from_db()
     assert (task_to_accept.status, task_to_accept.steps.count()) == (TaskStatus.COMPLETE, 0)
     assert client.get(reverse("rectification:list")).context["total"] == 0
+
+
+# --- query-count guards: the same count for 1 and many tasks ------------------------------------------
+
+
+def rich_tasks(unit, n, inspection=None, year=None):
+    """n tasks with two cooperating units, supervising/accepting units, two measures with milestones,
+    a look-back check each and (with ``year``) an assessed annual target."""
+    helpers = [UnitFactory(), UnitFactory()]
+    tasks = []
+    for _ in range(n):
+        kw = {"inspection": inspection} if inspection else {}
+        task = TaskFactory(
+            lead_unit=unit,
+            supervising_unit=helpers[0],
+            accepting_unit=helpers[1],
+            cooperating_units=helpers,
+            **kw,
+        )
+        for seq in (1, 2):
+            measure = MeasureFactory(task=task, seq=seq, responsible_unit=helpers[0])
+            MilestoneFactory(measure=measure, due=TODAY() - timedelta(days=3))
+            MilestoneFactory(measure=measure, due=TODAY() + timedelta(days=30))
+            LookBackCheck.objects.create(
+                measure=measure, checked_on=TODAY(), inspector="张检查", result=LookBackResult.HOLDS
+            )
+        if year:
+            AnnualTarget.objects.create(task=task, year=year, target="达标", reached=True, evidence="报告")
+        tasks.append(task)
+    return tasks
+
+
+@pytest.mark.parametrize("n", [1, 7])
+def test_task_export_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
+    rich_tasks(unit_a, n)
+    client = login(users["staff"])
+    # session, user, roles, units tree, tasks (+ lead/supervising/accepting units), cooperating units,
+    # measures (+ responsible unit), milestones
+    with django_assert_num_queries(8):
+        response = client.get(reverse("rectification:export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 2 * n
+
+
+@pytest.mark.parametrize("n", [1, 7])
+def test_look_back_page_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
+    round1 = InspectionFactory(code="C1", round=1, is_look_back=False)
+    rich_tasks(unit_a, n, inspection=round1)
+    client = login(users["office"])
+    # session, user, roles, inspection, tasks, measures, look-back checks, unread notifications
+    with django_assert_num_queries(8):
+        response = client.get(reverse("rectification:look_back"))
+    assert (len(response.context["tasks"]), response.context["checked"]) == (n, 2 * n)
+
+
+@pytest.mark.parametrize("n", [1, 7])
+def test_grades_page_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
+    rich_tasks(unit_a, n, year=TODAY().year)
+    client = login(users["staff"])
+    # session, user, roles, units tree, tasks (+ lead unit), measures, milestones, annual targets,
+    # unread notifications
+    with django_assert_num_queries(9):
+        response = client.get(reverse("rectification:grades") + f"?year={TODAY().year}")
+    [(unit, tasks)] = response.context["units"].items()
+    assert (unit, len(tasks)) == (unit_a, n)
+
+
+# --- stale-edit guard --------------------------------------------------------------------------------
+
+
+def edit_form_data(client, task) -> dict:
+    """What the edit page's form would post unchanged, including its hidden loaded_at as rendered."""
+    response = client.get(reverse("rectification:edit", args=[task.pk]))
+    form = response.context["form"]
+    data = {name: form[name].value() for name in form.fields if name != "loaded_at"}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    [loaded_at] = re.findall(r'name="loaded_at" value="([^"]+)"', response.content.decode())
+    data["loaded_at"] = html.unescape(loaded_at)
+    return data
+
+
+def test_task_edit_second_save_of_a_stale_form_is_refused(users, unit_a, login, client):
+    task = make_tasks(unit_a, 1)[0]
+    first = edit_form_data(login(users["staff"]), task)
+    second = edit_form_data(login(users["head"]), task)
+    response = login(users["staff"]).post(
+        reverse("rectification:edit", args=[task.pk]), {**first, "responsible_person": "张三"}
+    )
+    assert response.status_code == 302
+    response = login(users["head"]).post(
+        reverse("rectification:edit", args=[task.pk]), {**second, "responsible_person": "李四"}
+    )
+    assert response.status_code == 200
+    assert "整改任务已被他人修改，请刷新页面查看最新内容后再保存。" in response.content.decode()
+    task.refresh_from_db()
+    assert task.responsible_person == "张三"
+    assert [h.responsible_person for h in task.history.all()] == ["张三", "测试责任人"]
+    # Reloading the form gives a fresh token and the save goes through.
+    third = edit_form_data(login(users["head"]), task)
+    response = login(users["head"]).post(
+        reverse("rectification:edit", args=[task.pk]), {**third, "responsible_person": "李四"}
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.responsible_person == "李四"
