@@ -146,7 +146,9 @@ def test_import_missing_required_columns_refused(setup):
 def test_import_not_xlsx_refused(setup):
     with pytest.raises(ImportErrors) as refused:
         import_task_list(io.BytesIO(b"not a workbook"), inspection=setup)
-    assert refused.value.errors == ["文件不是有效的 Excel 工作簿（.xlsx），请用 Excel 另存为 .xlsx 后再上传。"]
+    assert refused.value.errors == [
+        "文件不是有效的 Excel 工作簿（.xlsx），请用 Excel 另存为 .xlsx 后再上传。"
+    ]
 
 
 def test_export_then_import_round_trip_changes_nothing(setup, tmp_path):
