@@ -407,7 +407,12 @@ def plan(request):
         own = sorted(access.own_unit_ids)
         if own:
             return redirect(f"{request.path}?unit={own[0]}")
-        units = Unit.objects.filter(led_tasks__isnull=False).distinct().order_by("sort_order", "id")
+        # Only units whose plan the user may open (_plan_context's rule): every unit for the
+        # read-all roles, none for the acceptance and review members (no unit, no task scope).
+        units = Unit.objects.filter(led_tasks__isnull=False)
+        if not access.reads_all:
+            units = units.filter(pk__in=sorted(access.unit_ids))
+        units = units.distinct().order_by("sort_order", "id")
         return render(request, "rectification/plan_index.html", {"units": units})
     if not unit_pk.isdigit():
         raise Http404

@@ -2,7 +2,9 @@
 
 - office/admin and the read-all roles (discipline, leadership) see every step and form;
 - unit users see the steps and forms of their units' cases;
-- acceptance and review members see the forms they are assigned to sign (and their steps).
+- acceptance and review members see the forms they are assigned to sign (and their steps), and
+  read (never edit) every other form of those cases: a reviewer reviews the acceptance, so the
+  review letter's signers read that case's 验收意见 — the same opinions the summary sheet shows them.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -18,10 +20,10 @@ def forms_visible_to(user) -> QuerySet:
     qs = OpinionForm.objects.all()
     if access_of(user).reads_all:
         return qs
-    return qs.filter(
-        Q(step__case__in=cases_visible_to(user).values("pk"))
-        | Q(Exists(SignatureSlot.objects.filter(form=OuterRef("pk"), user=user)))
-    )
+    # Assigned to sign any form of the case: read all its forms (edits and signing stay with the
+    # slot's own signer and the office, services.update_form / signing.sign).
+    assigned = SignatureSlot.objects.filter(form__step__case=OuterRef("step__case"), user=user)
+    return qs.filter(Q(step__case__in=cases_visible_to(user).values("pk")) | Q(Exists(assigned)))
 
 
 def steps_visible_to(user) -> QuerySet:

@@ -32,6 +32,42 @@ def test_form_visible_to_office_unit_and_read_all(acceptance_form, users, login,
     assert login(users[who]).get(reverse("acceptance:form", args=[acceptance_form.pk])).status_code == 200
 
 
+def test_reviewer_assigned_to_the_review_reads_the_acceptance_opinion_read_only(review_form, users, login):
+    opinion = review_form.step.case.acceptance_steps.get(kind="acceptance").form
+    client = login(users["reviewer"])
+    chain = client.get(reverse("acceptance:case", args=[review_form.step.case_id])).content.decode()
+    summary = client.get(reverse("acceptance:summary", args=[review_form.step.case_id])).content.decode()
+    for url in (
+        reverse("acceptance:form", args=[opinion.pk]),
+        reverse("acceptance:form_pdf", args=[opinion.pk]),
+    ):
+        assert url in chain
+        assert client.get(url).status_code == 200
+    assert "整改到位" in summary
+    page = client.get(reverse("acceptance:form", args=[opinion.pk]))
+    assert page.context["edit_form"] is None and page.context["assign_form"] is None
+    assert page.context["my_slots"] == []
+    refused = client.post(
+        reverse("acceptance:form_edit", args=[opinion.pk]),
+        {"unit_name": "甲单位", "statement": "改后的结论", "opinion_rectification": "改后的意见"},
+    )
+    assert refused.status_code == 400 and "您无权修改此表单。" in refused.content.decode()
+    opinion.refresh_from_db()
+    assert opinion.opinion_rectification == "整改到位"
+
+
+def test_review_member_not_assigned_to_the_case_still_gets_404(review_form, users, login):
+    from org.enums import Role
+    from tests.factories import user_with_role
+
+    other = user_with_role(Role.REVIEW_MEMBER, username="reviewer_other")
+    opinion = review_form.step.case.acceptance_steps.get(kind="acceptance").form
+    client = login(other)
+    assert client.get(reverse("acceptance:form", args=[opinion.pk])).status_code == 404
+    assert client.get(reverse("acceptance:form_pdf", args=[opinion.pk])).status_code == 404
+    assert client.get(reverse("acceptance:form", args=[review_form.pk])).status_code == 404
+
+
 def test_sign_through_page_needs_password(acceptance_form, users, login):
     slot = acceptance_form.slots.get(role=SlotRole.LEADER)
     client = login(users["acceptor"])

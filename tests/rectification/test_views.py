@@ -183,6 +183,29 @@ def test_plan_of_other_unit_is_404_for_unit_staff(users, unit_b, login):
     assert login(users["staff"]).get(reverse("rectification:plan") + f"?unit={unit_b.pk}").status_code == 404
 
 
+@pytest.mark.parametrize("role", ["acceptor", "reviewer"])
+def test_plan_index_lists_no_unit_for_review_roles(role, users, unit_a, unit_b, login):
+    make_tasks(unit_a, 1)
+    make_tasks(unit_b, 1)
+    client = login(users[role])
+    response = client.get(reverse("rectification:plan"))
+    assert response.status_code == 200
+    assert list(response.context["units"]) == []
+    assert "?unit=" not in response.content.decode()
+    assert "没有您可查看的单位整改任务书" in response.content.decode()
+    assert client.get(reverse("rectification:plan") + f"?unit={unit_a.pk}").status_code == 404
+
+
+def test_plan_index_every_link_opens_for_leadership(users, unit_a, unit_b, login):
+    make_tasks(unit_a, 1)
+    make_tasks(unit_b, 1)
+    client = login(users["leader"])
+    response = client.get(reverse("rectification:plan"))
+    assert [u.pk for u in response.context["units"]] == sorted([unit_a.pk, unit_b.pk])
+    for unit in response.context["units"]:
+        assert client.get(reverse("rectification:plan") + f"?unit={unit.pk}").status_code == 200
+
+
 def test_plan_pdf_embeds_cjk_font_and_title(users, unit_a, login, tmp_path):
     make_tasks(unit_a, 2)
     response = login(users["staff"]).get(reverse("rectification:plan_pdf", args=[unit_a.pk]))
