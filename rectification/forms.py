@@ -39,10 +39,17 @@ class TaskForm(forms.ModelForm):
             for name in ("lead_unit", "responsible_person", "standard", "deadline")
         }
 
-    def __init__(self, *args, **kwargs):
+    # Only the coordination office assigns units (rectification.domain.services.update_task).
+    ASSIGNMENT_FIELDS = ("lead_unit", "cooperating_units", "supervising_unit", "accepting_unit")
+
+    def __init__(self, *args, assigns_units: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["loaded_at"] = self.instance.updated_at
+        if not assigns_units:
+            for name in self.ASSIGNMENT_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "由协调组办公室指定"
 
     def split(self) -> tuple[dict, dict, object]:
         """(field values, m2m values, when the form was loaded)."""

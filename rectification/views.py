@@ -166,7 +166,7 @@ def task_edit(request, pk):
     task = _visible_task(request, pk)
     if not can_change_units(request.user, task.unit_ids):
         return render(request, "403.html", {"message": "您只能查看此任务，不能修改。"}, status=403)
-    form = TaskForm(request.POST or None, instance=task)
+    form = TaskForm(request.POST or None, instance=task, assigns_units=access_of(request.user).writes_all)
     if request.method == "POST" and form.is_valid():
         values, m2m, loaded_at = form.split()
         try:

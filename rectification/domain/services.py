@@ -22,6 +22,29 @@ from ..models import (
     TaskStepRecord,
 )
 
+# Unit assignments of a task: only the coordination office sets or changes them (domain.md §8),
+# so a unit cannot hand its task to another unit (as cases.domain.services for cases).
+UNIT_ASSIGNMENT_FIELDS = ("lead_unit", "supervising_unit", "accepting_unit")
+M2M_ASSIGNMENT_FIELDS = ("cooperating_units",)
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _check_unit_assignment(task: RectificationTask, actor, values: dict, m2m: dict) -> None:
+    """Refuse a change to any unit field unless the actor is the coordination office."""
+    if access_of(actor).writes_all:
+        return
+    for name in UNIT_ASSIGNMENT_FIELDS:
+        if name in values and _pk(values[name]) != getattr(task, f"{name}_id"):
+            label = RectificationTask._meta.get_field(name).verbose_name
+            raise DomainError(f"只有协调组办公室可以指定或调整{label}。", field=name)
+    for name in M2M_ASSIGNMENT_FIELDS:
+        if name in m2m and {_pk(u) for u in m2m[name]} != {u.pk for u in getattr(task, name).all()}:
+            label = RectificationTask._meta.get_field(name).verbose_name
+            raise DomainError(f"只有协调组办公室可以指定或调整{label}。", field=name)
+
 
 def update_task(
     task: RectificationTask,
@@ -41,6 +64,7 @@ def update_task(
     _require_change(actor, task)
     if "status" in values:
         raise DomainError("任务状态只能通过销号环节改变。")
+    _check_unit_assignment(task, actor, values, m2m or {})
     for name in ("lead_unit", "responsible_person", "standard", "deadline"):
         value = values.get(name, getattr(task, name, None))
         if value in (None, "") or (isinstance(value, str) and not value.strip()):

@@ -268,3 +268,62 @@ def test_update_task_by_another_units_staff_refused(users, unit_a):
     with pytest.raises(DomainError) as refused:
         update_task(task, actor=users["staff_b"], values={"standard": "x"})
     assert refused.value.message == "您没有修改该整改任务的权限。"
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("lead_unit", "只有协调组办公室可以指定或调整牵头单位。"),
+        ("supervising_unit", "只有协调组办公室可以指定或调整督导单位。"),
+        ("accepting_unit", "只有协调组办公室可以指定或调整验收单位。"),
+    ],
+)
+def test_update_task_unit_staff_changing_a_unit_refused_and_saves_nothing(
+    users, unit_a, unit_b, field, message
+):
+    task = TaskFactory(lead_unit=unit_a)
+    with pytest.raises(DomainError) as refused:
+        update_task(task, actor=users["staff"], values={field: unit_b, "standard": "新标准"})
+    assert (refused.value.message, refused.value.field) == (message, field)
+    fresh = RectificationTask.objects.get(pk=task.pk)
+    assert (fresh.lead_unit_id, fresh.supervising_unit_id, fresh.accepting_unit_id) == (unit_a.pk, None, None)
+    assert (fresh.standard, fresh.history.count()) == (task.standard, 1)
+
+
+def test_update_task_unit_staff_changing_cooperating_units_refused(users, unit_a, unit_b):
+    task = TaskFactory(lead_unit=unit_a)
+    with pytest.raises(DomainError) as refused:
+        update_task(task, actor=users["head"], values={}, m2m={"cooperating_units": [unit_b]})
+    assert (refused.value.message, refused.value.field) == (
+        "只有协调组办公室可以指定或调整配合单位。",
+        "cooperating_units",
+    )
+    assert list(task.cooperating_units.all()) == []
+
+
+def test_update_task_unit_staff_keeping_the_units_saves(users, unit_a):
+    task = TaskFactory(lead_unit=unit_a)
+    update_task(
+        task,
+        actor=users["staff"],
+        values={"lead_unit": unit_a, "supervising_unit": None, "accepting_unit": None, "standard": "新标准"},
+        m2m={"cooperating_units": []},
+    )
+    assert RectificationTask.objects.get(pk=task.pk).standard == "新标准"
+
+
+def test_update_task_office_assigns_every_unit(users, unit_a, unit_b):
+    task = TaskFactory(lead_unit=unit_a)
+    update_task(
+        task,
+        actor=users["office"],
+        values={"lead_unit": unit_b, "supervising_unit": unit_a, "accepting_unit": unit_a},
+        m2m={"cooperating_units": [unit_a]},
+    )
+    fresh = RectificationTask.objects.get(pk=task.pk)
+    assert (fresh.lead_unit_id, fresh.supervising_unit_id, fresh.accepting_unit_id) == (
+        unit_b.pk,
+        unit_a.pk,
+        unit_a.pk,
+    )
+    assert [u.pk for u in fresh.cooperating_units.all()] == [unit_a.pk]

@@ -407,3 +407,41 @@ def test_task_edit_second_save_of_a_stale_form_is_refused(users, unit_a, login, 
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.responsible_person == "李四"
+
+
+def test_task_edit_form_disables_unit_fields_for_unit_staff_and_ignores_a_posted_unit(
+    users, unit_a, unit_b, login
+):
+    task = make_tasks(unit_a, 1)[0]
+    client = login(users["staff"])
+    form = client.get(reverse("rectification:edit", args=[task.pk])).context["form"]
+    names = ("lead_unit", "cooperating_units", "supervising_unit", "accepting_unit")
+    assert [form.fields[n].disabled for n in names] == [True, True, True, True]
+    data = edit_form_data(client, task)
+    data.update(
+        lead_unit=unit_b.pk,
+        cooperating_units=[unit_b.pk],
+        supervising_unit=unit_b.pk,
+        accepting_unit=unit_b.pk,
+        responsible_person="张三",
+    )
+    assert client.post(reverse("rectification:edit", args=[task.pk]), data).status_code == 302
+    task.refresh_from_db()
+    assert (task.lead_unit_id, task.supervising_unit_id, task.accepting_unit_id) == (unit_a.pk, None, None)
+    assert (list(task.cooperating_units.all()), task.responsible_person) == ([], "张三")
+
+
+def test_task_edit_form_lets_the_office_assign_units(users, unit_a, unit_b, login):
+    task = make_tasks(unit_a, 1)[0]
+    client = login(users["office"])
+    data = edit_form_data(client, task)
+    assert (
+        not client.get(reverse("rectification:edit", args=[task.pk]))
+        .context["form"]
+        .fields["lead_unit"]
+        .disabled
+    )
+    data.update(lead_unit=unit_b.pk, accepting_unit=unit_a.pk)
+    assert client.post(reverse("rectification:edit", args=[task.pk]), data).status_code == 302
+    task.refresh_from_db()
+    assert (task.lead_unit_id, task.accepting_unit_id) == (unit_b.pk, unit_a.pk)
