@@ -21,6 +21,7 @@ from .domain import services
 from .domain.queries import sheet_result, sheets_visible_to, year_results
 from .enums import ScorePart, SheetVersion
 from .forms import ImportForm
+from .params import year_param
 from .rules import fmt2
 
 
@@ -62,6 +63,7 @@ RANKING_HEADER = [
 
 @login_required
 def ranking_xlsx(request, year):
+    year = year_param(year)
     results = year_results(request.user, year, with_cases=True)
     cases = (
         [
@@ -86,6 +88,7 @@ def ranking_xlsx(request, year):
 
 @login_required
 def ranking_pdf(request, year):
+    year = year_param(year)
     results = year_results(request.user, year, with_cases=True)
     units = [
         {
@@ -130,6 +133,7 @@ def _year_sheets(request, year):
 
 @login_required
 def sheets_json(request, year):
+    year = year_param(year)
     data = [sheet.data for sheet in _year_sheets(request, year)]
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
@@ -140,6 +144,7 @@ def sheets_json(request, year):
 
 @login_required
 def sheets_xlsx(request, year):
+    year = year_param(year)
     sheets = list(_year_sheets(request, year))
     scored = [(s, sheet_result(s.data)) for s in sheets]
     parts = list(ScorePart)

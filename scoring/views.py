@@ -25,6 +25,7 @@ from .domain.queries import (
 from .enums import AssessmentState, SheetStatus, SheetVersion
 from .forms import OverrideForm, sheet_from_post
 from .models import ScoringSheet
+from .params import id_param, year_param
 from .permissions import can_override, can_review, can_self_assess, reads_every_unit
 from .rules import fmt2, score
 from .sheet_json import parse_sheets
@@ -34,15 +35,15 @@ TODO_PAGE_SIZE = 50
 
 
 def _year(request, user) -> tuple[int, list[int]]:
+    """The year asked for (404 outside 2000–2100), else a default year."""
     years = sorted({d.year for d in cases_visible_to(user).dates("deadline", "year")}, reverse=True)
-    default = timezone.localdate().year - 1  # the assessment is done in Q1 for the previous year
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
+    raw = request.GET.get("year", "").strip()
+    if raw:
+        year = year_param(raw)
+    else:
+        default = timezone.localdate().year - 1  # the assessment is done in Q1 for the previous year
         year = default if default in years or not years else years[0]
-    if year not in years:
-        years = sorted({*years, year}, reverse=True)
-    return year, years
+    return year, sorted({*years, year}, reverse=True)
 
 
 @login_required
@@ -87,7 +88,7 @@ def _visible_sheet(request, pk) -> ScoringSheet:
     # Another unit's sheet by guessed id is a 404, never a 403 that confirms it exists.
     return get_object_or_404(
         sheets_visible_to(request.user).select_related("case", "locality", "created_by", "submitted_by"),
-        pk=pk,
+        pk=id_param(pk),
     )
 
 
@@ -103,13 +104,13 @@ def _self_of(sheet: ScoringSheet) -> ScoringSheet | None:
 @login_required
 def start_sheet(request):
     case = get_object_or_404(
-        cases_visible_to(request.user).prefetch_related("cooperating_units"), pk=request.POST.get("case")
+        cases_visible_to(request.user).prefetch_related("cooperating_units"),
+        pk=id_param(request.POST.get("case")),
     )
     units = {u.pk: u for u in candidate_localities(case)}
-    try:
-        locality = units[int(request.POST.get("locality", ""))]
-    except (KeyError, ValueError):
-        raise Http404 from None
+    locality = units.get(id_param(request.POST.get("locality")))
+    if locality is None:
+        raise Http404
     try:
         sheet = services.start_sheet(case, locality=locality, actor=request.user)
     except DomainError as exc:
@@ -268,7 +269,7 @@ def return_sheet(request, pk):
 
 
 def _visible_unit(request, unit_id) -> Unit:
-    unit = get_object_or_404(Unit, pk=unit_id)
+    unit = get_object_or_404(Unit, pk=id_param(unit_id))
     if not (reads_every_unit(request.user) or can_self_assess(request.user, unit.pk)):
         raise Http404
     return unit
@@ -279,6 +280,7 @@ def assessment_detail(request, unit_id, year):
     """One unit's year: every case score, task grades, override, workflow and the facts to judge."""
     from .domain.consequences import consequences_for
 
+    year = year_param(year)
     unit = _visible_unit(request, unit_id)
     results = {r.unit.pk: r for r in year_results(request.user, year)}
     result = results.get(unit.pk)
@@ -321,6 +323,7 @@ def assessment_detail(request, unit_id, year):
 @require_POST
 @login_required
 def assessment_step(request, unit_id, year):
+    year = year_param(year)
     unit = _visible_unit(request, unit_id)
     assessment = services.assessment_of(unit, year)
     try:
@@ -340,6 +343,7 @@ def assessment_step(request, unit_id, year):
 @require_POST
 @login_required
 def assessment_override(request, unit_id, year):
+    year = year_param(year)
     unit = _visible_unit(request, unit_id)
     assessment = services.assessment_of(unit, year)
     try:
