@@ -5,6 +5,7 @@ The assessment year is checked against the same bounds as ``rectification.grade_
 """
 
 from django.http import Http404
+from django.utils import timezone
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 ID_MAX = 2**63 - 1  # the largest primary key the database can hold
@@ -24,6 +25,16 @@ def id_param(value) -> int:
     if pk is None or not 1 <= pk <= ID_MAX:
         raise Http404("编号无效。")
     return pk
+
+
+def default_year(today=None) -> int:
+    """The year the 考核评分 page opens on, the same for every user.
+
+    The assessment of a year is done in the first quarter of the next: January to March open on
+    the previous calendar year, April to December on the current one.
+    """
+    today = today or timezone.localdate()
+    return today.year - 1 if today.month <= 3 else today.year
 
 
 def _digits(value) -> int | None:

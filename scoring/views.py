@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.domain.errors import DomainError
@@ -25,7 +24,7 @@ from .domain.queries import (
 from .enums import AssessmentState, SheetStatus, SheetVersion
 from .forms import OverrideForm, sheet_from_post
 from .models import ScoringSheet
-from .params import id_param, year_param
+from .params import default_year, id_param, year_param
 from .permissions import can_override, can_review, can_self_assess, reads_every_unit
 from .rules import fmt2, score
 from .sheet_json import parse_sheets
@@ -35,14 +34,10 @@ TODO_PAGE_SIZE = 50
 
 
 def _year(request, user) -> tuple[int, list[int]]:
-    """The year asked for (404 outside 2000–2100), else a default year."""
-    years = sorted({d.year for d in cases_visible_to(user).dates("deadline", "year")}, reverse=True)
+    """The year asked for (404 outside 2000–2100), else the default year, the same for every user."""
     raw = request.GET.get("year", "").strip()
-    if raw:
-        year = year_param(raw)
-    else:
-        default = timezone.localdate().year - 1  # the assessment is done in Q1 for the previous year
-        year = default if default in years or not years else years[0]
+    year = year_param(raw) if raw else default_year()
+    years = {d.year for d in cases_visible_to(user).dates("deadline", "year")}
     return year, sorted({*years, year}, reverse=True)
 
 

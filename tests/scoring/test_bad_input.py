@@ -1,9 +1,11 @@
 """Bad years and ids in scoring URLs and forms answer 404, never a server error (500)."""
 
+from datetime import date
+
 import pytest
 
 from scoring.models import UnitAssessment
-from scoring.params import YEAR_MAX, YEAR_MIN, id_param, year_param
+from scoring.params import YEAR_MAX, YEAR_MIN, default_year, id_param, year_param
 
 from .helpers import case_in, make_sheet
 
@@ -90,3 +92,28 @@ def test_start_sheet_with_bad_case_or_locality_answers_404(login, users, unit_a)
     assert not case.scoring_sheets.exists()
     response = client.post("/scoring/sheets/start/", {"case": case.pk, "locality": unit_a.pk})
     assert response.status_code == 302
+
+
+def test_default_year_is_the_previous_year_in_the_first_quarter_only():
+    assert default_year(date(2026, 1, 1)) == 2025
+    assert default_year(date(2026, 3, 31)) == 2025
+    assert default_year(date(2026, 4, 1)) == 2026
+    assert default_year(date(2026, 12, 31)) == 2026
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("today", "expected"), [("2026-03-31 12:00+08:00", 2025), ("2026-04-01 12:00+08:00", 2026)]
+)
+def test_scoring_page_opens_on_the_same_year_for_every_role(login, users, unit_a, today, expected):
+    import time_machine
+
+    # cases the unit users see in 2024 and 2026, none in 2025: no role's own years move the default
+    case_in(unit_a, 2024)
+    case_in(unit_a, 2026)
+    with time_machine.travel(today, tick=False):
+        for role in ("staff", "head", "office", "acceptor", "reviewer", "discipline", "leader", "admin"):
+            response = login(users[role]).get("/scoring/")
+            assert response.status_code == 200, role
+            assert response.context["year"] == expected, role
+            assert f'<option value="{expected}" selected>' in response.content.decode(), role
