@@ -6,10 +6,11 @@ Loads in a fixed number of queries whatever the number of tasks and cases (asser
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from cases.domain.queries import cases_visible_to
+from cases.domain.transitions import TRANSITIONS
 from cases.enums import FINISHED_STATES, CaseState
 from cases.models import CaseTransition, PetitionCase, PollutionType
 from rectification.domain.queries import grade_of, tasks_with_status
@@ -20,6 +21,8 @@ from ..enums import LetterState, WarningLevel, WarningState
 from .queries import letters_visible_to, tasks_visible_to, warnings_visible_to
 
 WEEKS = 12
+# The states a case reaches 已办结 from in the workflow (cases.domain.transitions.TRANSITIONS).
+COMPLETION_SOURCES = sorted(f for f, t in TRANSITIONS if t == CaseState.COMPLETED)
 
 
 def _by_unit(qs, unit):
@@ -42,12 +45,18 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
             "pk", "state", "deadline", "lead_unit_id", "lead_unit__name", "transferred_on", "closed_on"
         )
     )
-    finished_at = dict(
-        CaseTransition.objects.filter(case__in=cases.values("pk"), to_state__in=sorted(FINISHED_STATES))
+    # When each case really reached 已办结: its last workflow transition into completed (see
+    # _overdue_at). A transition straight from received into a finished state is how seeded and
+    # imported cases record the state they arrived in, not a finish date, so it is left out.
+    completed_at = dict(
+        CaseTransition.objects.filter(
+            case__in=cases.values("pk"), to_state=CaseState.COMPLETED, from_state__in=COMPLETION_SOURCES
+        )
         .order_by()
         .values_list("case_id")
-        .annotate(first=Min("at"))
+        .annotate(last=Max("at"))
     )
+    finished_on = {pk: timezone.localdate(at) for pk, at in completed_at.items()}
     pollution = list(
         PollutionType.objects.annotate(
             n=Count("petitioncase", filter=Q(petitioncase__in=cases.values("pk")))
@@ -93,18 +102,12 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
             if closed_on and start <= closed_on < start + timedelta(days=7):
                 closed_per_week[i] += 1
     for start in weeks:
-        at = min(start + timedelta(days=7), today)
+        end = min(start + timedelta(days=6), today)  # the week's Sunday; this week: today
         overdue_trend.append(
             sum(
                 1
                 for pk, state, deadline, *_ in rows
-                if deadline
-                and deadline < at
-                # A finished case without a recorded finish (imported finished) never counts as overdue.
-                and (
-                    state not in FINISHED_STATES
-                    or (pk in finished_at and timezone.localdate(finished_at[pk]) >= at)
-                )
+                if _overdue_at(end, state, deadline, finished_on.get(pk))
             )
         )
 
@@ -143,6 +146,24 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
         "overdue_trend": overdue_trend,
         "states": list(CaseState),
     }
+
+
+def _overdue_at(end: date, state: str, deadline: date | None, finished_on: date | None) -> bool:
+    """Was the case overdue at the end of day ``end``: deadline passed and not finished by then?
+
+    - a case not in a finished state now (open or 重新整改) is unfinished: overdue once its
+      deadline has passed, so the trend's last point (today) equals the headline figure;
+    - a finished case with a recorded completion (rectifying/investigating → completed) was
+      finished on that transition's local (Asia/Shanghai) date;
+    - a finished case with no such record (imported, or seeded straight into its state) has no
+      known finish date; it reached its state before it came into this system, so it is taken as
+      finished by the earliest of its deadline, publicity and closing dates — i.e. never overdue.
+    """
+    if not deadline or deadline >= end:
+        return False
+    if state not in FINISHED_STATES:
+        return True
+    return finished_on is not None and finished_on > end
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 import time_machine
@@ -147,16 +148,60 @@ def test_dashboard_week_bars_link_to_exact_case_lists(users, unit_a, unit_b, log
     assert client.get("/cases/", closed).context["total"] == 2
 
 
+def _completed(case, local_at: str, from_state: str = "rectifying"):
+    """A transition of ``case`` into completed at a Shanghai wall-clock time."""
+    with time_machine.travel(f"{local_at}+08:00", tick=False):
+        return CaseTransition.objects.create(case=case, from_state=from_state, to_state="completed")
+
+
 @pytest.mark.django_db
-def test_overdue_trend_counts_a_case_closed_at_0730_shanghai_on_its_local_day(users, unit_a):
-    """Closed at 07:30 Shanghai = 23:30 UTC the day before: still overdue on the Shanghai day."""
-    day = date(2026, 7, 8)
-    case = CaseFactory(lead_unit=unit_a, state=CaseState.CLOSED, deadline=day - timedelta(days=3))
-    with time_machine.travel("2026-07-08 07:30:00+08:00", tick=False):
-        done = CaseTransition.objects.create(case=case, from_state="publicized", to_state="closed")
-    assert done.at.astimezone(dt.UTC).date() == date(2026, 7, 7)
-    assert timezone.localdate(done.at) == day
-    data = dashboard_data(users["office"], today=day)
-    # The last week's point is judged at today: the case was still open when the day began.
-    assert data["overdue_trend"][-1] == 1
-    assert data["overdue_trend"][-2] == 1  # and at the end of the week before (deadline 07-05)
+def test_overdue_trend_judges_completion_on_its_shanghai_day(users, unit_a):
+    """Completed at 07:30 Shanghai on Monday 07-06 = 23:30 UTC on Sunday 07-05: still overdue at the
+    end of Sunday 07-05, the week's point, by the Shanghai calendar."""
+    case = CaseFactory(lead_unit=unit_a, state=CaseState.COMPLETED, deadline=date(2026, 7, 1))
+    done = _completed(case, "2026-07-06 07:30:00")
+    assert done.at.astimezone(dt.UTC).date() == date(2026, 7, 5)
+    data = dashboard_data(users["office"], today=date(2026, 7, 8))
+    assert data["week_starts"][-2:] == [date(2026, 6, 29), date(2026, 7, 6)]
+    assert data["overdue_trend"][-2:] == [1, 0]
+
+
+@pytest.mark.django_db
+def test_overdue_trend_matches_hand_count_and_leaves_seeded_finished_cases_out(users, unit_a):
+    """Week ends (Sundays; the last point is today, Wed 07-08):
+    0 04-26 · 1 05-03 · 2 05-10 · 3 05-17 · 4 05-24 · 5 05-31 · 6 06-07 · 7 06-14 · 8 06-21 ·
+    9 06-28 · 10 07-05 · 11 07-08."""
+    today = date(2026, 7, 8)
+    case = partial(CaseFactory, lead_unit=unit_a)
+    # A: still rectifying, deadline 06-20: overdue at points 8–11.
+    case(state=CaseState.RECTIFYING, deadline=date(2026, 6, 20))
+    # B: completed 06-30, deadline 06-10: overdue at 7, 8, 9 (06-14, 06-21, 06-28).
+    _completed(
+        case(state=CaseState.CLOSED, deadline=date(2026, 6, 10), closed_on=date(2026, 7, 6)),
+        "2026-06-30 10:00:00",
+    )
+    # F: reopened after a completion, deadline 05-05: unfinished now, overdue at 2–11.
+    reopened = case(state=CaseState.REOPENED, deadline=date(2026, 5, 5))
+    _completed(reopened, "2026-05-20 10:00:00")
+    # H: deadline 06-13, completed Monday 06-15 00:10 (Sunday 16:10 UTC): overdue at 7 only.
+    _completed(case(state=CaseState.COMPLETED, deadline=date(2026, 6, 13)), "2026-06-15 00:10:00")
+    # I: deadline 06-13, completed Sunday 06-14 23:30: finished by the end of 06-14, never overdue.
+    _completed(case(state=CaseState.COMPLETED, deadline=date(2026, 6, 13)), "2026-06-14 23:30:00")
+    # Seeded/imported finished cases: never overdue, whatever their records' timestamps (seed day).
+    seeded_closed = case(
+        state=CaseState.CLOSED,
+        deadline=date(2018, 8, 30),
+        publicity_started_on=date(2018, 9, 9),
+        closed_on=date(2018, 9, 19),
+    )
+    _completed(seeded_closed, "2026-07-08 09:00:00", from_state="received")
+    CaseTransition.objects.filter(case=seeded_closed).update(to_state="closed")
+    _completed(case(state=CaseState.COMPLETED, deadline=date(2026, 5, 1)), "2026-07-08 09:00:00", "received")
+    case(state=CaseState.FILED, deadline=date(2026, 5, 1))  # no transition at all
+    case(state=CaseState.RECTIFYING, deadline=today)  # due today: not yet overdue
+    case(state=CaseState.RECEIVED, deadline=None)
+
+    data = dashboard_data(users["office"], today=today)
+    assert data["week_starts"][0] == date(2026, 4, 20)
+    assert data["overdue_trend"] == [0, 0, 1, 1, 1, 1, 1, 3, 3, 3, 2, 2]
+    assert data["cases"]["overdue"] == data["overdue_trend"][-1] == 2
