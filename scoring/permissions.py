@@ -35,3 +35,16 @@ def can_override(user) -> bool:
 def reads_every_unit(user) -> bool:
     access = access_of(user)
     return access.reads_all or access.has(Role.REVIEW_MEMBER)
+
+
+def can_edit_sheet(user, sheet) -> bool:
+    """The user's role lets them fill in ``sheet``: the unit's users a self-assessment, reviewers a review.
+
+    Whether the sheet is still open (a draft, the assessment not yet past the step) is the
+    domain's to say (``services.edit_refusal``); this is who, not when.
+    """
+    from .enums import SheetVersion
+
+    if sheet.version == SheetVersion.SELF:
+        return can_self_assess(user, sheet.locality_id)
+    return can_review(user)

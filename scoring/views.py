@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,7 @@ from .enums import AssessmentState, SheetStatus, SheetVersion
 from .forms import OverrideForm, sheet_from_post
 from .models import ScoringSheet
 from .params import default_year, id_param, year_param
-from .permissions import can_override, can_review, can_self_assess, reads_every_unit
+from .permissions import can_edit_sheet, can_override, can_review, can_self_assess, reads_every_unit
 from .rules import fmt2, score
 from .sheet_json import parse_sheets
 from .sheet_rows import build_parts, result_json, sheet_history
@@ -61,8 +62,20 @@ def index(request):
         for unit in candidate_localities(case):
             self_sheet = sheets.get((case.pk, unit.pk, SheetVersion.SELF))
             review = sheets.get((case.pk, unit.pk, SheetVersion.REVIEW))
-            if self_sheet or can_self_assess(user, unit.pk):
-                todo.append({"case": case, "unit": unit, "self": self_sheet, "review": review})
+            may_self = can_self_assess(user, unit.pk)
+            if self_sheet or may_self:
+                todo.append(
+                    {
+                        "case": case,
+                        "unit": unit,
+                        "self": self_sheet,
+                        "review": review,
+                        # Only who may fill a draft is sent to its form; everyone else reads its page.
+                        "self_editable": may_self
+                        and self_sheet is not None
+                        and self_sheet.status == SheetStatus.DRAFT,
+                    }
+                )
     return render(
         request,
         "scoring/index.html",
@@ -118,8 +131,15 @@ def start_sheet(request):
 def sheet_edit(request, pk):
     """The browser form of one sheet, with the running total and, in a review, the self-assessment beside it."""
     sheet = _visible_sheet(request, pk)
+    if not can_edit_sheet(request.user, sheet):
+        # Read-only roles (discipline, leadership, another unit's reader) read the sheet's page.
+        raise PermissionDenied("您只能查看该评分表，不能填写或修改。")
+    refusal = services.edit_refusal(sheet, request.user)
     self_sheet = _self_of(sheet)
     data, reasons, errors = sheet.data, sheet.reasons, {}
+    if request.method == "POST" and refusal:
+        messages.error(request, refusal)
+        return redirect("scoring:sheet_detail", pk=sheet.pk)
     if request.method == "POST":
         data, reasons = sheet_from_post(request.POST)
         action = request.POST.get("action", "save")
@@ -154,7 +174,8 @@ def sheet_edit(request, pk):
             ),
             "result": result,
             "total": fmt2(result.total) if result else "—",
-            "editable": sheet.status == SheetStatus.DRAFT,
+            "editable": refusal is None,
+            "refusal": refusal,
         },
     )
 
@@ -184,6 +205,8 @@ def _try_score(sheet, data):
 def sheet_preview(request, pk):
     """The running total of the form as typed, computed by the one scoring module."""
     sheet = _visible_sheet(request, pk)
+    if not can_edit_sheet(request.user, sheet):
+        raise PermissionDenied("您只能查看该评分表。")
     data, _ = sheet_from_post(request.POST)
     sheets, errors = parse_sheets({**data, "case": sheet.case.receipt_no, "locality": sheet.locality.name})
     if errors:
@@ -224,12 +247,10 @@ def sheet_detail(request, pk):
             "result": result,
             "breakdown": [(i, fmt2(i.contribution), fmt2(i.max_points)) for i in result.breakdown],
             "total": fmt2(result.total),
-            "can_edit": sheet.status == SheetStatus.DRAFT
-            and (
-                can_self_assess(request.user, sheet.locality_id)
-                if sheet.version == SheetVersion.SELF
-                else can_review(request.user)
-            ),
+            "can_edit": services.edit_refusal(sheet, request.user) is None,
+            "review_editable": review is not None
+            and review.status == SheetStatus.DRAFT
+            and can_edit_sheet(request.user, review),
             "can_review": can_review(request.user)
             and sheet.version == SheetVersion.SELF
             and sheet.status == SheetStatus.SUBMITTED,

@@ -12,7 +12,14 @@ from cases.domain.errors import DomainError
 from ..enums import AssessmentState, OverrideKind, ScorePart, SheetStatus, SheetVersion
 from ..items import changed_paths, flatten, spec_of
 from ..models import AssessmentStep, ScoringSheet, UnitAssessment
-from ..permissions import can_approve, can_override, can_publish, can_review, can_self_assess
+from ..permissions import (
+    can_approve,
+    can_edit_sheet,
+    can_override,
+    can_publish,
+    can_review,
+    can_self_assess,
+)
 from ..rules import Result, score
 from ..sheet_json import parse_sheets, sheet_to_json
 from .prefill import MANUAL, prefill_sheet
@@ -257,25 +264,40 @@ def return_sheet(sheet: ScoringSheet, *, actor, reason: str) -> ScoringSheet:
     return sheet
 
 
-def _require_can_edit(sheet: ScoringSheet, actor) -> None:
+def edit_refusal(sheet: ScoringSheet, actor) -> str | None:
+    """Why ``actor`` cannot change ``sheet`` now (a Chinese sentence), or None when they can.
+
+    The edit page asks this before it offers the form, and every save asks it again.
+    """
+    if not can_edit_sheet(actor, sheet):
+        if sheet.version == SheetVersion.SELF:
+            return "您不能修改该单位的自评。"
+        return "只有协调组办公室和复核组成员可以复核。"
     if sheet.status != SheetStatus.DRAFT:
-        raise DomainError("评分表已提交，不能再修改。")
+        return "评分表已提交，不能再修改。"
     assessment = assessment_of(sheet.locality, sheet.year)
     if sheet.version == SheetVersion.SELF:
-        if not can_self_assess(actor, sheet.locality_id):
-            raise DomainError("您不能修改该单位的自评。")
-        _require_state(assessment, {AssessmentState.OPEN}, "修改自评")
+        allowed, what = {AssessmentState.OPEN}, "修改自评"
     else:
-        if not can_review(actor):
-            raise DomainError("只有协调组办公室和复核组成员可以复核。")
-        _require_state(assessment, {AssessmentState.OPEN, AssessmentState.SUBMITTED}, "修改复核")
+        allowed, what = {AssessmentState.OPEN, AssessmentState.SUBMITTED}, "修改复核"
+    if assessment.state not in allowed:
+        return _state_refusal(assessment, what)
+    return None
+
+
+def _require_can_edit(sheet: ScoringSheet, actor) -> None:
+    refusal = edit_refusal(sheet, actor)
+    if refusal:
+        raise DomainError(refusal)
 
 
 def _require_state(assessment: UnitAssessment, allowed: set, what: str) -> None:
     if assessment.state not in allowed:
-        raise DomainError(
-            f"{assessment.unit}{assessment.year}年度考核{assessment.get_state_display()}，不能{what}。"
-        )
+        raise DomainError(_state_refusal(assessment, what))
+
+
+def _state_refusal(assessment: UnitAssessment, what: str) -> str:
+    return f"{assessment.unit}{assessment.year}年度考核{assessment.get_state_display()}，不能{what}。"
 
 
 # ---------------------------------------------------------------- the unit assessment workflow

@@ -137,3 +137,47 @@ def test_export_query_count_constant(login, users, unit_a, django_assert_max_num
     make_sheet(case_in(unit_a, 2025), unit_a)
     with django_assert_max_num_queries(len(index.captured_queries)):
         client.get("/scoring/?year=2025")
+
+
+@pytest.mark.django_db
+def test_read_only_roles_get_403_on_the_edit_page_and_see_no_buttons(login, users, unit_a):
+    case = case_in(unit_a, 2025, receipt_no="A-2025-9")
+    draft = make_sheet(case, unit_a, status=SheetStatus.DRAFT)
+    edit_url = f"/scoring/sheets/{draft.pk}/edit/"
+    before = (draft.updated_at, draft.data)
+    for role in ("discipline", "leader", "acceptor"):
+        client = login(users[role])
+        if role == "acceptor":  # sees no scoring sheet at all
+            assert client.get(edit_url).status_code == 404
+            continue
+        assert client.get(edit_url).status_code == 403, role
+        post = post_of(draft.data) | {"fake": "1", "action": "submit"}
+        assert client.post(edit_url, post).status_code == 403, role
+        assert client.post(f"/scoring/sheets/{draft.pk}/preview/", post).status_code == 403, role
+        detail = client.get(f"/scoring/sheets/{draft.pk}/").content.decode()
+        assert edit_url not in detail and "填写评分表" not in detail, role
+        index = client.get("/scoring/?year=2025").content.decode()
+        assert edit_url not in index and f"/scoring/sheets/{draft.pk}/" in index, role
+        assert "开始自评" not in index, role
+    draft.refresh_from_db()
+    assert (draft.updated_at, draft.data, draft.status) == (*before, SheetStatus.DRAFT)
+    # the unit's own staff gets the form with its buttons
+    staff = login(users["staff"])
+    page = staff.get(edit_url).content.decode()
+    assert 'value="submit"' in page and ">保存</button>" in page
+    assert edit_url in staff.get("/scoring/?year=2025").content.decode()
+    # the unit's staff cannot fill the reviewers' version of their own sheet
+    review = make_sheet(case, unit_a, version=SheetVersion.REVIEW, status=SheetStatus.DRAFT)
+    assert staff.get(f"/scoring/sheets/{review.pk}/edit/").status_code == 403
+    assert login(users["reviewer"]).get(f"/scoring/sheets/{review.pk}/edit/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_submitted_sheet_edit_page_is_read_only_without_buttons(login, users, unit_a):
+    sheet = make_sheet(case_in(unit_a, 2025), unit_a, status=SheetStatus.SUBMITTED)
+    client = login(users["staff"])
+    page = client.get(f"/scoring/sheets/{sheet.pk}/edit/").content.decode()
+    assert "评分表已提交，不能再修改。（只读）" in page
+    assert 'value="submit"' not in page and ">保存</button>" not in page
+    response = client.post(f"/scoring/sheets/{sheet.pk}/edit/", post_of(sheet.data) | {"action": "save"})
+    assert response.status_code == 302 and response.url == f"/scoring/sheets/{sheet.pk}/"
