@@ -53,7 +53,51 @@ RULES = {
     "deductions.repeat_complaint": "有重复访：同一问题再次投诉或上级再次转办扣5分",
 }
 
+# The item's name in Chinese, keyed like RULES: what a table shows in its 条目 column.
+ITEM_NAMES = {
+    "territorial.case_leader": "包案领导",
+    "territorial.lead_unit_head": "牵头单位负责人",
+    "territorial.handler": "具体负责人",
+    "functional.case_leader": "被信访单位（企业）包案领导",
+    "functional.handler": "案件具体承办人",
+    "plan.department": "具体承办部门",
+    "plan.measures": "方案或措施",
+    "plan.milestones": "时间节点",
+    "plan.funding": "资金落实",
+    "plan_reviewed": "方案经监管部门审核签字盖章",
+    "plan_implemented": "按时间节点或全部完成整改",
+    "archive.catalogue": "档案目录",
+    "archive.assignment_note": "交办说明",
+    "archive.unit_materials": "办案单位材料",
+    "archive.site_records": "勘察笔录及相关图片",
+    "problems": "问题解决",
+    "satisfaction_signed": "群众满意并签字",
+    "bonus.praise": "上级评价",
+    "bonus.follow_up_visit": "群众回访",
+    "bonus.source_governance": "源头治理",
+    "bonus.inference": "举一反三",
+    "bonus.media": "典型案例报道",
+    "deductions.penalty_missing": "处罚未到位",
+    "deductions.deadline_missed": "未按时限完成整改",
+    "deductions.repeat_complaint": "有重复访",
+}
+
 _INDEX = re.compile(r"\[\d+\]")
+_SUBJECT = re.compile(r"^(territorial|functional)\[(\d+)\]\.")
+
+
+def item_label(key: str) -> str:
+    """The Chinese name of a breakdown item's key: "territorial[0].case_leader" → "属地责任·主体1·包案领导".
+
+    An item of a responsibility subject names the part and the subject (the part is averaged
+    over its subjects); every other item is named by itself ("plan.funding" → "资金落实").
+    """
+    name = ITEM_NAMES[_INDEX.sub("", key)]
+    subject = _SUBJECT.match(key)
+    if subject is None:
+        return name
+    return f"{ScorePart(subject.group(1)).label}·主体{int(subject.group(2)) + 1}·{name}"
+
 
 _BASE_PARTS = (
     ScorePart.TERRITORIAL,
@@ -195,6 +239,11 @@ class BreakdownItem:
     points: Fraction
     max_points: Fraction
     subjects: int = 1
+
+    @property
+    def label(self) -> str:
+        """The item's Chinese name, e.g. 属地责任·主体1·包案领导."""
+        return item_label(self.key)
 
     @property
     def contribution(self) -> Fraction:

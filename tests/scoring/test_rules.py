@@ -645,3 +645,18 @@ def test_fmt2_float_rounding_would_be_wrong():
 def test_fmt2_inexact_or_non_number_raises_type_error(value):
     with pytest.raises(TypeError):
         fmt2(value)
+
+
+def test_every_rule_has_a_chinese_item_name_and_subject_items_name_part_and_subject():
+    from scoring.rules import ITEM_NAMES, RULES, item_label
+
+    assert set(ITEM_NAMES) == set(RULES)
+    assert item_label("territorial[0].case_leader") == "属地责任·主体1·包案领导"
+    assert item_label("functional[2].handler") == "属事责任·主体3·案件具体承办人"
+    assert item_label("plan.funding") == "资金落实"
+    assert item_label("bonus.praise") == "上级评价"
+    assert [i.label for i in score(EXAMPLE).breakdown][:3] == [
+        "属地责任·主体1·包案领导",
+        "属地责任·主体1·牵头单位负责人",
+        "属地责任·主体1·具体负责人",
+    ]

@@ -3,6 +3,7 @@ endpoint, exports from the scoped rows, the PDF with an embedded CJK font."""
 
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -181,3 +182,39 @@ def test_submitted_sheet_edit_page_is_read_only_without_buttons(login, users, un
     assert 'value="submit"' not in page and ">保存</button>" not in page
     response = client.post(f"/scoring/sheets/{sheet.pk}/edit/", post_of(sheet.data) | {"action": "save"})
     assert response.status_code == 302 and response.url == f"/scoring/sheets/{sheet.pk}/"
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.django_db
+def test_sheet_page_names_items_in_chinese_never_by_internal_key(login, users, unit_a):
+    subjects = [
+        {"case_leader": "principal", "lead_unit_head": "deputy", "handler": True},
+        {"case_leader": "none", "lead_unit_head": "none", "handler": False},
+    ]
+    sheet = make_sheet(case_in(unit_a, 2025), unit_a, territorial=subjects)
+    make_sheet(
+        sheet.case, unit_a, version=SheetVersion.REVIEW, status=SheetStatus.DRAFT, territorial=subjects
+    )
+    html = login(users["office"]).get(f"/scoring/sheets/{sheet.pk}/").content.decode()
+    text = _visible_text(html)
+    assert re.findall(r"\w*\[\d+\]", text) == []
+    assert re.findall(r"\b[a-z_]+\.[a-z_]+\b", text) == []
+    for key in ("case_leader", "plan_reviewed", "funding", "praise", "satisfaction_signed", "problems"):
+        assert key not in text, key
+    table = _visible_text(html.split('data-testid="breakdown"', 1)[1].split("</table>", 1)[0])
+    for label in (
+        "属地责任·主体1·包案领导",
+        "属地责任·主体2·牵头单位负责人",
+        "属事责任·主体1·案件具体承办人",
+        "资金落实",
+        "办案单位材料",
+        "问题解决",
+        "上级评价",
+        "典型案例报道",
+        "有重复访",
+    ):
+        assert label in table, label
