@@ -5,7 +5,7 @@ from django import forms
 
 from org.models import Inspection
 
-from .domain.services import check_fixed_three
+from .domain.services import check_case_facts, check_fixed_three
 from .enums import AttachmentKind, PhotoStage, RecheckResult
 from .models import PetitionCase
 
@@ -57,6 +57,9 @@ class CaseForm(forms.ModelForm):
         data = super().clean()
         for name, message in check_fixed_three(data, self.instance.state):
             self.add_error(name, message)
+        for name, message in check_case_facts(data):
+            if name not in self.errors:
+                self.add_error(name, message)
         if data.get("is_key"):
             if not (data.get("key_leader") or "").strip():
                 self.add_error("key_leader", "重点件必须明确包保主要领导。")

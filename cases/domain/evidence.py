@@ -8,10 +8,12 @@ image. Files are stored under their SHA-256, never under a user-chosen name.
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from org.permissions import access_of, can_change_units
 from qianshan.common import uploads
@@ -96,14 +98,25 @@ def add_attachments(case: PetitionCase, uploads: list[Upload], *, actor) -> list
 
 
 def add_progress(
-    case: PetitionCase, *, actor, happened_on, text: str, uploads: list[Upload] = ()
+    case: PetitionCase,
+    *,
+    actor,
+    happened_on,
+    text: str,
+    uploads: list[Upload] = (),
+    today: date | None = None,
 ) -> ProgressEntry:
-    """Append a "latest progress" entry with its photos/documents; all or nothing."""
+    """Append a "latest progress" entry with its photos/documents; all or nothing.
+
+    Progress is what has happened: a date after today is refused (as rectification's report_progress).
+    """
     require_change(case, actor)
     if not text.strip():
         raise DomainError("请填写进展情况。", field="text")
     if happened_on is None:
         raise DomainError("请填写进展日期。", field="happened_on")
+    if happened_on > (today or timezone.localdate()):
+        raise DomainError("进展日期不能晚于今天。", field="happened_on")
     for upload in uploads:
         check_file(upload)
     with transaction.atomic():

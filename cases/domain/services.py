@@ -1,5 +1,7 @@
 """Writes to petition cases other than state transitions."""
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +28,43 @@ def check_fixed_three(values: dict, state: str) -> list[tuple[str, str]]:
             problems.append(
                 (name, f"“{label}”必填：案件已交办之后必须明确责任单位、责任人、整改标准和整改时限。")
             )
+    return problems
+
+
+# 负责人电话: digits, +, -, spaces and parentheses, 7–20 characters, at least 7 of them digits.
+PHONE_RE = re.compile(r"[0-9+\-() ]{7,20}")
+PHONE_MESSAGE = "“{label}”格式不正确：只能填写数字、+、-、空格和括号，共 7–20 位（例如 0412-1234567）。"
+
+
+def phone_problem(value: str) -> str | None:
+    """Why ``value`` is not a phone number, or None (an empty value is allowed)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not PHONE_RE.fullmatch(value) or sum(c.isdigit() for c in value) < 7:
+        return PHONE_MESSAGE.format(label=PetitionCase._meta.get_field("handler_phone").verbose_name)
+    return None
+
+
+def check_case_facts(values: dict, case: PetitionCase | None = None) -> list[tuple[str, str]]:
+    """(field, message) for facts that cannot be right: a deadline before the transfer date, a
+    负责人电话 that is not a phone number. Only the fields in ``values`` are judged; the other
+    date of the pair comes from ``case``."""
+    problems = []
+    if "deadline" in values or "transferred_on" in values:
+        deadline = values.get("deadline", getattr(case, "deadline", None))
+        transferred = values.get("transferred_on", getattr(case, "transferred_on", None))
+        if deadline and transferred and deadline < transferred:
+            problems.append(
+                (
+                    "deadline" if "deadline" in values else "transferred_on",
+                    f"整改时限（{deadline:%Y-%m-%d}）不能早于交办日期（{transferred:%Y-%m-%d}）。",
+                )
+            )
+    if "handler_phone" in values:
+        message = phone_problem(values["handler_phone"])
+        if message:
+            problems.append(("handler_phone", message))
     return problems
 
 
@@ -61,6 +100,9 @@ def update_case(
     if "state" in values or "version" in values:
         raise DomainError("案件环节只能通过流转操作改变。")
     _check_unit_assignment(case, actor, values, m2m or {})
+    facts = check_case_facts(values, case)
+    if facts:
+        raise DomainError(facts[0][1], field=facts[0][0])
     merged = {name: values.get(name, getattr(case, name)) for name in FIXED_THREE}
     problems = check_fixed_three(merged, case.state)
     if problems:

@@ -119,3 +119,71 @@ def test_office_assigns_the_lead_unit(users, unit_a, unit_b, client):
     client.post(reverse("cases:edit", args=[case.pk]), form_data(case, lead_unit=unit_b.pk))
     case.refresh_from_db()
     assert case.lead_unit == unit_b
+
+
+@pytest.mark.django_db
+def test_case_edit_deadline_before_transfer_date_refused(users, unit_a, client):
+    case = CaseFactory(lead_unit=unit_a)
+    client.force_login(users["staff"])
+    response = client.post(
+        reverse("cases:edit", args=[case.pk]),
+        form_data(case, transferred_on="2021-07-16", deadline="2021-07-15", handler="新负责人"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["deadline"] == [
+        "整改时限（2021-07-15）不能早于交办日期（2021-07-16）。"
+    ]
+    fresh = PetitionCase.objects.get(pk=case.pk)
+    assert (fresh.deadline, fresh.handler) == (case.deadline, case.handler)
+    # the same day is allowed
+    response = client.post(reverse("cases:edit", args=[case.pk]), form_data(case, deadline="2021-07-16"))
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_update_case_deadline_before_transfer_date_refused(users, unit_a):
+    from datetime import date
+
+    case = CaseFactory(lead_unit=unit_a)  # transferred 2021-07-16
+    with pytest.raises(DomainError) as refused:
+        update_case(case, actor=users["office"], values={"deadline": date(2021, 7, 1)})
+    assert (refused.value.message, refused.value.field) == (
+        "整改时限（2021-07-01）不能早于交办日期（2021-07-16）。",
+        "deadline",
+    )
+    with pytest.raises(DomainError) as refused:
+        update_case(case, actor=users["office"], values={"transferred_on": date(2099, 1, 1)})
+    assert refused.value.field == "transferred_on"
+    assert PetitionCase.objects.get(pk=case.pk).history.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [
+        ("0412-1234567", True),
+        ("+86 (412) 123 4567", True),
+        ("13804120000", True),
+        ("", True),
+        ("abcdefg", False),
+        ("123456", False),  # 6 characters
+        ("123-45-6", False),  # 6 digits
+        ("1" * 21, False),
+        ("0412-123456 转8", False),
+    ],
+)
+def test_case_edit_handler_phone_must_look_like_a_phone(phone, ok, users, unit_a, client):
+    case = CaseFactory(lead_unit=unit_a)
+    client.force_login(users["staff"])
+    response = client.post(reverse("cases:edit", args=[case.pk]), form_data(case, handler_phone=phone))
+    if ok:
+        assert response.status_code == 302
+        assert PetitionCase.objects.get(pk=case.pk).handler_phone == phone
+    else:
+        assert response.context["form"].errors["handler_phone"] == [
+            "“负责人电话”格式不正确：只能填写数字、+、-、空格和括号，共 7–20 位（例如 0412-1234567）。"
+        ]
+        with pytest.raises(DomainError) as refused:
+            update_case(case, actor=users["staff"], values={"handler_phone": phone})
+        assert refused.value.field == "handler_phone"
+        assert PetitionCase.objects.get(pk=case.pk).handler_phone == case.handler_phone

@@ -175,3 +175,34 @@ def test_upload_view_refuses_a_renamed_text_file(client, case, users):
     assert response.status_code == 400
     assert "伪装.png" in response.content.decode()
     assert Attachment.objects.filter(case=case).count() == 0
+
+
+def test_progress_dated_today_saves_and_tomorrow_is_refused(case, users):
+    from datetime import date
+
+    today = date(2021, 8, 10)
+    add_progress(case, actor=users["staff"], happened_on=today, text="今天的进展", today=today)
+    with pytest.raises(DomainError) as refused:
+        add_progress(
+            case,
+            actor=users["staff"],
+            happened_on=date(2021, 8, 11),
+            text="明天的进展",
+            uploads=[Upload("p.png", png_bytes(), AttachmentKind.PHOTO)],
+            today=today,
+        )
+    assert (refused.value.message, refused.value.field) == ("进展日期不能晚于今天。", "happened_on")
+    assert list(ProgressEntry.objects.values_list("text", flat=True)) == ["今天的进展"]
+    assert Attachment.objects.count() == 0
+
+
+def test_progress_view_refuses_a_future_date_and_keeps_the_text(client, case, users):
+    client.force_login(users["staff"])
+    response = client.post(
+        f"/cases/{case.pk}/progress/",
+        {"happened_on": "2099-01-01", "text": "未来的进展", "kind": "photo", "photo_stage": "none"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "进展日期不能晚于今天。" in body and "未来的进展" in body
+    assert ProgressEntry.objects.count() == 0
