@@ -445,3 +445,22 @@ def test_task_edit_form_lets_the_office_assign_units(users, unit_a, unit_b, logi
     assert client.post(reverse("rectification:edit", args=[task.pk]), data).status_code == 302
     task.refresh_from_db()
     assert (task.lead_unit_id, task.accepting_unit_id) == (unit_b.pk, unit_a.pk)
+
+
+def test_progress_line_without_reporter_has_no_empty_separator(users, unit_a, login):
+    task = make_tasks(unit_a, 1)[0]
+    measure = task.measures.get()
+    ProgressReport.objects.create(task=task, reported_on=date(2026, 11, 16), text="无人署名", percent=40)
+    ProgressReport.objects.create(
+        task=task,
+        measure=measure,
+        reported_on=date(2026, 11, 17),
+        text="有人署名",
+        percent=50,
+        reported_by=users["staff"],
+    )
+    page = login(users["staff"]).get(reverse("rectification:detail", args=[task.pk])).content.decode()
+    whens = [re.sub(r"\s+", " ", w).strip() for w in re.findall(r'<div class="when">(.*?)</div>', page, re.S)]
+    assert "2026-11-16 · 完成 40%" in whens
+    assert f"2026-11-17 · {users['staff']} · 措施{measure.seq} · 完成 50%" in whens
+    assert "· ·" not in page
