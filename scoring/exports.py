@@ -21,6 +21,7 @@ from .domain import services
 from .domain.queries import sheet_result, sheets_visible_to, year_results
 from .enums import ScorePart, SheetVersion
 from .forms import ImportForm
+from .imports import FileRefused, describe, load_json
 from .params import year_param
 from .rules import fmt2
 
@@ -204,23 +205,20 @@ def sheets_xlsx(request, year):
 
 @login_required
 def import_sheets(request):
-    """Import self-assessment sheets from the exchange JSON: all or nothing, errors by sheet and path."""
+    """Import self-assessment sheets from the exchange JSON: all or nothing, problems in Chinese."""
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        raw = form.cleaned_data["file"].read()
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            errors = [f"文件不是有效的 UTF-8 JSON：{exc}"]
+            data = load_json(form.cleaned_data["file"].read())
+            count = services.import_sheets(data, actor=request.user)
+        except FileRefused as exc:
+            errors = exc.lines
+        except services.ImportRefused as exc:
+            errors = [exc.message, *(describe(line) for line in exc.lines)]
+        except DomainError as exc:
+            errors = [exc.message]
         else:
-            try:
-                count = services.import_sheets(data, actor=request.user)
-            except services.ImportRefused as exc:
-                errors = exc.lines
-            except DomainError as exc:
-                errors = [exc.message]
-            else:
-                messages.success(request, f"已导入 {count} 份自评评分表。")
-                return redirect("scoring:index")
+            messages.success(request, f"已导入 {count} 份自评评分表。")
+            return redirect("scoring:index")
     return render(request, "scoring/import.html", {"form": form, "errors": errors})

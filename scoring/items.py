@@ -119,3 +119,44 @@ def show(path: str, value: Any) -> str:
         labels = [str(MediaLevel(v).label) for v in value if v in MediaLevel.values]
         return "、".join(labels) or "无"
     return str(value)
+
+
+# Paths that are not leaves: the objects and lists of the exchange format, and the sheet's key fields.
+CONTAINER_LABELS = {
+    "case": "受理编号",
+    "locality": "被考核单位",
+    "territorial": "属地责任主体",
+    "functional": "属事责任主体",
+    "plan": "整改方案",
+    "archive": "档案情况",
+    "archive.unit_materials": "办案单位材料",
+    "archive.site_records": "勘察笔录及相关图片",
+    "problems": "问题解决",
+    "bonus": "加分项",
+    "deductions": "扣分项",
+}
+_SUBJECT_PATH = re.compile(r"^(territorial|functional)\[(\d+)\](?:\.(.+))?$")
+_MEDIA_PATH = re.compile(r"^bonus\.media\[(\d+)\]$")
+
+
+def path_label(path: str) -> str:
+    """A JSON path of the exchange format in Chinese, for messages: "territorial[1].handler" →
+    "属地责任·主体2·有具体负责人"; a key the format does not know is quoted as it was written."""
+    if not path:
+        return ""
+    subject = _SUBJECT_PATH.match(path)
+    if subject:
+        kind, index, rest = subject.groups()
+        name = f"{ScorePart(kind).label}·主体{int(index) + 1}"
+        if rest is None:
+            return name
+        spec = SPECS.get(f"{kind}.{rest}")
+        return f"{name}·{spec.label}" if spec else f"{name}·字段“{rest}”"
+    media = _MEDIA_PATH.match(path)
+    if media:
+        return f"典型案例报道第{int(media.group(1)) + 1}项"
+    if path in SPECS:
+        return SPECS[path].label
+    if path in CONTAINER_LABELS:
+        return CONTAINER_LABELS[path]
+    return f"字段“{path}”"

@@ -6,6 +6,7 @@ wrong and return the parsed value or ``INVALID``.
 """
 
 import json
+import re
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
@@ -93,6 +94,33 @@ def _fields(obj: Any) -> dict:
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
+
+
+class DuplicateKey(ValueError):
+    """A JSON object repeats a key; json would silently keep the last value."""
+
+
+def no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """``object_pairs_hook`` for json.loads that refuses a repeated key (DuplicateKey)."""
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(json.dumps(key, ensure_ascii=False))
+        seen[key] = value
+    return seen
+
+
+_LINE = re.compile(r"^sheet (\d+): (?:([A-Za-z_][\w.\[\]]*): )?(.*)$", re.S)
+
+
+def split_error(line: str) -> tuple[int | None, str, str]:
+    """(sheet position or None for the whole input, JSON path or "", message) of an error line."""
+    if line.startswith("input: "):
+        return None, "", line[len("input: ") :]
+    match = _LINE.match(line)
+    if match is None:
+        return None, "", line
+    return int(match.group(1)), match.group(2) or "", match.group(3)
 
 
 # ---------------------------------------------------------------- scalar readers

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from scoring.rules import result_to_json, score
-from scoring.sheet_json import parse_sheets
+from scoring.sheet_json import DuplicateKey, no_duplicate_keys, parse_sheets
 
 EXIT_INVALID = 2
 
@@ -20,14 +20,14 @@ def run(text: str) -> tuple[str, list[str], int]:
     """
     try:
         # Notepad and Excel on Windows write a UTF-8 BOM, which json refuses.
-        data = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_no_duplicates)
+        data = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as error:
         return (
             "",
             [f"input: 不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列：{error.msg}"],
             EXIT_INVALID,
         )
-    except _DuplicateKey as error:
+    except DuplicateKey as error:
         return "", [f"input: 不是有效的评分表 JSON：键 {error} 重复出现"], EXIT_INVALID
     sheets, errors = parse_sheets(data)
     if errors:
@@ -52,19 +52,6 @@ def read_source(source: str) -> str:
         raise SourceError(f"input: {source} 不是 UTF-8 编码的文本") from None
     except OSError as error:
         raise SourceError(f"input: 无法读取 {source}：{error.strerror or error}") from None
-
-
-class _DuplicateKey(ValueError):
-    """A JSON object repeats a key; json would silently keep the last value."""
-
-
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
-    seen: dict = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKey(json.dumps(key, ensure_ascii=False))
-        seen[key] = value
-    return seen
 
 
 class Command(BaseCommand):
