@@ -1,13 +1,14 @@
 """Demo acceptance chains (示例) around the cases seeded by cases/demo.py, at every step:
 
-- C2 D2LN202107160012 (completed): acceptance applied 3 days ago, the industry member signed,
-  the leader has not — waiting for signature;
+- C2 D2LN202107160012 (completed): acceptance applied 3 days ago, the industry member signed the
+  day after, the leader has not — waiting for signature;
 - P2020 SJDC2020-0917 (completed): acceptance applied 10 days ago, nobody signed — overdue;
 - C2 D2LN202107200047 (accepted): acceptance passed and signed, the 3-day review application
   is open and overdue;
 - C1 (filed) and the first 3 C1-LB (closed/filed) cases: full chains signed end to end; the first
   C1-LB case failed its first acceptance (round 1, with reasons) and passed in round 2.
 
+Every date is counted back from the seed day: nothing is dated after it (deadlines aside).
 Creates only what is missing (a case with any step is left alone), never updates a row.
 """
 
@@ -98,13 +99,16 @@ def _chain(ctx, case, people, *, start: date, upto: str, failed_first: bool = Fa
         ctx.count("验收复核环节", True)
         rnd, start = 2, start + timedelta(days=20)
     accepted_on = start + timedelta(days=5)
+    # Still waiting for signatures: the opinion was written and first signed the day after applying
+    # (start is 3 days before the seed day), never on a day still to come.
+    signed_on = start + timedelta(days=1) if upto == "signing" else accepted_on
     acceptance = _step(
         ctx, case, StepKind.ACCEPTANCE, rnd, start, accepted_on if upto in ("accepted", "reviewed") else None
     )
     form = OpinionForm.objects.create(
         step=acceptance,
         kind=FormKind.ACCEPTANCE_OPINION,
-        form_date=accepted_on if upto != "applied" else None,
+        form_date=signed_on if upto != "applied" else None,
         unit_name=case.lead_unit.name if case.lead_unit else "",
         statement="达到了整改验收标准",
         **(OPINIONS if upto != "applied" else {}),
@@ -113,7 +117,7 @@ def _chain(ctx, case, people, *, start: date, upto: str, failed_first: bool = Fa
     industry = _slot(form, SlotRole.INDUSTRY_MEMBER, people["acceptor2"], "鞍山市生态环境局")
     if upto == "applied":
         return
-    _sign(form, [industry], _at(accepted_on))
+    _sign(form, [industry], _at(signed_on))
     if upto == "signing":
         return
     _sign(form, [leader], _at(accepted_on, 11))

@@ -6,8 +6,6 @@ first seeded: once any report or warning exists, the demo's records are there (t
 in one transaction) and a later run — the same day or any other — creates, updates and resolves
 nothing."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 
 from .domain.escalation import issue_letter, record_talk
@@ -38,7 +36,7 @@ def seed(ctx) -> None:
             record_talk(
                 actor=office,
                 letter=letter,
-                held_on=today + timedelta(days=1),
+                held_on=today,  # held the day the letter went out: nothing dated after the seed day
                 is_public=False,
                 interviewees=f"{letter.unit.name}主要负责人",
                 interviewers="协调组办公室主任",
