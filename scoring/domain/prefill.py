@@ -13,8 +13,12 @@ from org.enums import LeaderLevel
 MANUAL = "无记录，需人工填写"
 
 
-def prefill_sheet(case, locality, *, today=None) -> tuple[dict, dict[str, str]]:
-    """The exchange-format dict for ``case`` in ``locality`` and, per prefilled path, its source."""
+def prefill_sheet(case, locality, *, today=None, actor=None) -> tuple[dict, dict[str, str]]:
+    """The exchange-format dict for ``case`` in ``locality`` and, per prefilled path, its source.
+
+    Checking the acceptance opinion's signatures voids those whose content changed since, as
+    every reader of a signed form does; ``actor`` is recorded as who found it.
+    """
     today = today or timezone.localdate()
     source: dict[str, str] = {}
     data = {
@@ -27,7 +31,7 @@ def prefill_sheet(case, locality, *, today=None) -> tuple[dict, dict[str, str]]:
         "plan_implemented": False,
         "archive": _archive(case, source),
         "problems": _problems(case, source),
-        "satisfaction_signed": _satisfaction(case, source),
+        "satisfaction_signed": _satisfaction(case, source, actor),
         "bonus": {
             "praise": "none",
             "follow_up_visit": False,
@@ -45,7 +49,7 @@ def prefill_sheet(case, locality, *, today=None) -> tuple[dict, dict[str, str]]:
     for path in ("functional[0].case_leader", "functional[0].handler", "plan_reviewed", "plan_implemented"):
         source.setdefault(path, MANUAL)
     source["archive.unit_materials.units"] = source["archive.site_records.units"] = (
-        f"案件记录：牵头单位及配合单位共{_unit_count(case)}家"
+        f"案件记录：牵头单位及配合单位共{data['archive']['unit_materials']['units']}家"
     )
     return data, source
 
@@ -75,10 +79,6 @@ def _plan(case, source) -> dict:
     return {"department": bool(lead), "measures": has_plan, "milestones": False, "funding": False}
 
 
-def _unit_count(case) -> int:
-    return (1 if case.lead_unit_id else 0) + len(case.cooperating_units.all()) or 1
-
-
 def _problems(case, source) -> dict:
     points = list(case.points.all())
     counted = [p for p in points if p.is_true] or points
@@ -95,38 +95,85 @@ def _problems(case, source) -> dict:
     return {"solved": 1 if case.points_resolved else 0, "total": 1}
 
 
-def _satisfaction(case, source) -> bool:
-    """Signed satisfaction: a signed acceptance opinion stating it, else the case's own record."""
-    from acceptance.enums import FormKind
+def _satisfaction(case, source, actor=None) -> bool:
+    """Signed satisfaction: the latest passed acceptance's 验收意见 states the 群众满意情况 and every
+    signature on it is valid for its current content (acceptance.domain.signing.verify_signatures);
+    before any acceptance has passed, the case's own record."""
+    from acceptance.domain.signing import verify_signatures
+    from acceptance.enums import FormKind, StepKind, StepOutcome
     from acceptance.models import OpinionForm
 
     form = (
-        OpinionForm.objects.filter(step__case=case, kind=FormKind.ACCEPTANCE_OPINION)
-        .exclude(opinion_satisfaction="")
+        OpinionForm.objects.filter(
+            step__case=case,
+            step__kind=StepKind.ACCEPTANCE,
+            step__outcome=StepOutcome.PASSED,
+            kind=FormKind.ACCEPTANCE_OPINION,
+        )
+        .select_related("step")
         .order_by("-step__round", "-id")
         .first()
     )
     if form is not None:
-        signed = form.slots.filter(signatures__void=False).exists()
-        source["satisfaction_signed"] = (
-            f"验收意见：群众满意情况意见“{form.opinion_satisfaction[:30]}”，{'已签字' if signed else '尚未签字'}"
-        )
+        opinion = form.opinion_satisfaction.strip()
+        check = verify_signatures(form, actor=actor)
+        signed = bool(opinion) and check.all_valid
+        if not opinion:
+            state = "未填写群众满意情况意见"
+        elif check.all_valid:
+            state = f"群众满意情况意见“{opinion[:30]}”，签字齐全有效"
+        elif check.any_void:
+            state = f"群众满意情况意见“{opinion[:30]}”，有签字已失效"
+        else:
+            state = f"群众满意情况意见“{opinion[:30]}”，尚未全部签字"
+        source["satisfaction_signed"] = f"验收意见（第{form.step.round}轮，已通过）：{state}"
         return signed
     materials = [a for a in case.attachments.all() if a.kind == AttachmentKind.SATISFACTION]
     if materials:
-        source["satisfaction_signed"] = f"附件目录：群众认可材料{len(materials)}份（尚无验收意见）"
+        source["satisfaction_signed"] = f"附件目录：群众认可材料{len(materials)}份（尚无通过的验收意见）"
         return True
     source["satisfaction_signed"] = (
-        f"案件记录：举报人或周边群众认可 {'是' if case.complainant_accepted else '否'}（尚无验收签字意见）"
+        f"案件记录：举报人或周边群众认可 {'是' if case.complainant_accepted else '否'}（尚无通过的验收意见）"
     )
     return bool(case.complainant_accepted)
 
 
 def _archive(case, source) -> dict:
-    """Archive items from the case's catalogue of attachments (档案目录)."""
-    attachments = list(case.attachments.all())
-    units = [u for u in [case.lead_unit_id, *(u.pk for u in case.cooperating_units.all())] if u] or [None]
-    if not attachments:
+    """Archive items from the case's archive catalogue (cases.domain.archive.archive_catalogue):
+    the one definition of a complete catalogue and of each handling unit's materials and site
+    records with photos."""
+    from cases.domain.archive import archive_catalogue
+
+    catalogue = archive_catalogue(case)
+    units = catalogue.units
+    materials = sum(1 for u in units if u.has_handling_materials)
+    sites = sum(1 for u in units if u.has_site_records_and_photos)
+    missing = "、".join(catalogue.missing)
+    source["archive.catalogue"] = "档案目录：" + (
+        "必备材料齐全（是否清楚、准确、规范请核对）" if catalogue.is_complete else f"缺{missing}"
+    )
+    source["archive.assignment_note"] = "档案目录：" + (
+        "有交办说明" if catalogue.has_assignment_note else "无交办说明"
+    )
+
+    def without(flag) -> str:
+        names = [u.unit_name for u in units if not getattr(u, flag)]
+        return f"（缺：{'、'.join(names)}）" if names else ""
+
+    source["archive.unit_materials.complete"] = (
+        f"档案目录：{materials}/{len(units)}家办案单位有办理材料或处罚文书"
+        + without("has_handling_materials")
+        if units
+        else f"{MANUAL}（案件未填牵头及配合单位）"
+    )
+    source["archive.site_records.complete"] = (
+        f"档案目录：{sites}/{len(units)}家办案单位有勘察笔录及现场照片"
+        + without("has_site_records_and_photos")
+        if units
+        else f"{MANUAL}（案件未填牵头及配合单位）"
+    )
+    if not any(section.present for section in catalogue.sections):
+        # Nothing uploaded yet: the archive may still be on paper, so the assessor fills these in.
         for path in (
             "archive.catalogue",
             "archive.assignment_note",
@@ -134,30 +181,12 @@ def _archive(case, source) -> dict:
             "archive.site_records.complete",
         ):
             source[path] = f"{MANUAL}（案件尚无附件目录）"
-        return {
-            "catalogue": False,
-            "assignment_note": False,
-            "unit_materials": {"complete": 0, "units": len(units)},
-            "site_records": {"complete": 0, "units": len(units)},
-        }
-
-    def units_with(kinds) -> int:
-        # A file without a unit was filed by the lead unit.
-        having = {a.unit_id or case.lead_unit_id for a in attachments if a.kind in kinds}
-        return sum(1 for u in units if u in having)
-
-    notes = sum(1 for a in attachments if a.kind == AttachmentKind.ASSIGNMENT_NOTE)
-    materials = units_with({AttachmentKind.HANDLING_MATERIAL})
-    sites = units_with({AttachmentKind.SITE_RECORD})
-    source["archive.catalogue"] = f"附件目录：共{len(attachments)}份材料（目录是否完整规范请核对）"
-    source["archive.assignment_note"] = f"附件目录：交办通知{notes}份"
-    source["archive.unit_materials.complete"] = f"附件目录：{materials}/{len(units)}家单位有办理材料"
-    source["archive.site_records.complete"] = f"附件目录：{sites}/{len(units)}家单位有勘察笔录"
+    count = len(units) or 1  # the exchange format needs at least one unit
     return {
-        "catalogue": True,
-        "assignment_note": notes > 0,
-        "unit_materials": {"complete": materials, "units": len(units)},
-        "site_records": {"complete": sites, "units": len(units)},
+        "catalogue": catalogue.is_complete,
+        "assignment_note": catalogue.has_assignment_note,
+        "unit_materials": {"complete": materials, "units": count},
+        "site_records": {"complete": sites, "units": count},
     }
 
 

@@ -136,7 +136,7 @@ def start_sheet(case, *, locality, actor, today=None) -> ScoringSheet:
     if existing:
         return existing
     _require_state(assessment_of(locality, year), {AssessmentState.OPEN}, "自评")
-    data, provenance = prefill_sheet(case, locality, today=today)
+    data, provenance = prefill_sheet(case, locality, today=today, actor=actor)
     try:
         with transaction.atomic():
             sheet = ScoringSheet(
