@@ -480,7 +480,9 @@ def error_workbook(data: bytes, problems: list[Problem]) -> bytes:
         book = load_workbook(io.BytesIO(data))
         ws = book.worksheets[0]
     except Exception:
+        # Not a readable workbook: the answer is the problem list alone (no empty default sheet).
         book = Workbook()
+        book.remove(book.active)
         ws = None
     if ws is not None:
         for problem in problems:

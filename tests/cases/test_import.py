@@ -336,3 +336,28 @@ def test_confirm_import_refuses_a_file_with_problems_and_saves_nothing(world, us
         confirm_import(previewed, actor=users["office"])
     previewed.refresh_from_db()
     assert previewed.state == ImportState.PREVIEWED and PetitionCase.objects.count() == 0
+
+
+def test_error_workbook_for_an_unreadable_upload_has_only_the_problem_list(world):
+    data = b"not a workbook"
+    report = import_cases(data, world, actor=None)
+    [problem] = report.problems
+    book = load_workbook(io.BytesIO(error_workbook(data, report.problems)))
+    assert book.sheetnames == ["问题清单"]
+    assert [c.value for c in book["问题清单"][2]][3] == problem.message
+    assert book["问题清单"].max_row == 2
+
+
+def test_error_workbook_keeps_the_uploaded_sheets_and_adds_no_empty_one(world):
+    row = list(ROW)
+    row[3] = "火星镇"
+    wb = load_workbook(io.BytesIO(sheet_bytes([row])))
+    wb.active.title = "交办表"
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+    report = import_cases(data, world, actor=None)
+    assert load_workbook(io.BytesIO(error_workbook(data, report.problems))).sheetnames == [
+        "问题清单",
+        "交办表",
+    ]
