@@ -40,6 +40,7 @@ def ranking_rows(results):
             _num(r.average),
             r.count,
             r.reviewed,
+            r.pending,
             *[r.grades.get(g.value, 0) for g in TaskGrade],
             "不合格" if r.overridden else "",
             a.get_override_kind_display() if a and a.override_kind else "",
@@ -54,6 +55,7 @@ RANKING_HEADER = [
     "平均得分",
     "案件数",
     "已复核",
+    "未提交",
     *[f"任务{g.label}" for g in TaskGrade],
     "考核结果",
     "一票否决情形",
@@ -73,7 +75,7 @@ def ranking_xlsx(request, year):
             _num(c.self_total),
             _num(c.review_total),
             _num(c.total),
-            "复核" if c.is_reviewed else "自评",
+            "复核" if c.is_reviewed else ("自评" if c.counted else "未提交（不计入）"),
         ]
         for r in results
         for c in r.cases
@@ -81,7 +83,12 @@ def ranking_xlsx(request, year):
     return xlsx_response(
         f"{year}年度信访案件办理考核排名.xlsx",
         [
-            ("排名", RANKING_HEADER, ranking_rows(results), [6, 30, 10, 8, 8, 8, 8, 8, 10, 10, 20, 30, 14]),
+            (
+                "排名",
+                RANKING_HEADER,
+                ranking_rows(results),
+                [6, 30, 10, 8, 8, 8, 8, 8, 8, 10, 10, 20, 30, 14],
+            ),
             ("案件得分", ["单位", "受理编号", "自评得分", "复核得分", "计入得分", "计入版本"], cases),
         ],
     )
@@ -101,7 +108,7 @@ def ranking_pdf(request, year):
                     c.receipt_no,
                     fmt2(c.self_total),
                     fmt2(c.review_total) if c.review_total is not None else "—",
-                    fmt2(c.total),
+                    fmt2(c.total) if c.counted else "未提交",
                 )
                 for c in r.cases
             ],

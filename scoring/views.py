@@ -316,7 +316,7 @@ def assessment_detail(request, unit_id, year):
                     c,
                     fmt2(c.self_total),
                     fmt2(c.review_total) if c.review_total is not None else "—",
-                    fmt2(c.total),
+                    fmt2(c.total) if c.counted else "未提交（不计入）",
                 )
                 for c in (result.cases if result else [])
             ],

@@ -109,12 +109,23 @@ class CaseScore:
         return None if self.review_pair is None else Fraction(*self.review_pair)
 
     @property
-    def counted_pair(self) -> Pair:
-        return self.review_pair if self.review_status == SheetStatus.SUBMITTED else self.self_pair
+    def counted(self) -> bool:
+        """A submitted sheet exists: a draft self-assessment (perhaps only machine-prefilled) never counts."""
+        return SheetStatus.SUBMITTED in (self.review_status, self.self_status)
 
     @property
-    def total(self) -> Fraction:
-        return Fraction(*self.counted_pair)
+    def counted_pair(self) -> Pair | None:
+        if self.review_status == SheetStatus.SUBMITTED:
+            return self.review_pair
+        if self.self_status == SheetStatus.SUBMITTED:
+            return self.self_pair
+        return None
+
+    @property
+    def total(self) -> Fraction | None:
+        """The counted score, or None while the self-assessment is not submitted (未提交)."""
+        pair = self.counted_pair
+        return None if pair is None else Fraction(*pair)
 
     @property
     def is_reviewed(self) -> bool:
@@ -125,6 +136,8 @@ class CaseScore:
 class UnitResult:
     """A unit's year: average case score, case count, task grades, override and rank.
 
+    ``count`` is the cases with a submitted sheet (the average is over these); ``pending`` the
+    cases whose self-assessment is still a draft (未提交), which are left out of the average.
     ``sums`` maps each denominator of the counted case scores to the sum of their numerators
     (summed by the database as integers), so the exact average needs no per-case work.
     ``cases`` is filled only when asked for (a unit's page, the exports).
@@ -134,6 +147,7 @@ class UnitResult:
     year: int
     count: int = 0
     reviewed: int = 0
+    pending: int = 0
     sums: dict[int, int] = field(default_factory=dict)
     cases: list[CaseScore] = field(default_factory=list)
     grades: dict[str, int] = field(default_factory=dict)
@@ -142,7 +156,7 @@ class UnitResult:
 
     @cached_property
     def average(self) -> Fraction | None:
-        """The exact mean of the counted case scores (the review when submitted, else the self)."""
+        """The exact mean of the counted case scores (the review when submitted, else the submitted self)."""
         if not self.count:
             return None
         total = sum((Fraction(num, den) for den, num in self.sums.items()), Fraction(0))
@@ -163,10 +177,12 @@ def _year_sheets(year: int) -> QuerySet:
 
 
 def counted_sums(year: int) -> dict[int, dict]:
-    """{unit id: {"count", "reviewed", "sums": {denominator: sum of numerators}}} in one query.
+    """{unit id: {"count", "reviewed", "pending", "sums": {denominator: sum of numerators}}} in one query.
 
-    Per case and locality the submitted review counts, else the self-assessment; the database
-    adds the stored integer numerators per denominator, which keeps the sum exact.
+    Per case and locality the submitted review counts, else the submitted self-assessment; a
+    self-assessment still in draft (never submitted, perhaps only prefilled) is counted apart as
+    ``pending`` and left out of the sums. The database adds the stored integer numerators per
+    denominator, which keeps the sum exact.
     """
     submitted_review = ScoringSheet.objects.filter(
         case_id=OuterRef("case_id"),
@@ -180,7 +196,7 @@ def counted_sums(year: int) -> dict[int, dict]:
         | (Q(version=SheetVersion.SELF) & ~Exists(submitted_review))
     )
     rows = (
-        counted.values("locality_id", "total_den")
+        counted.values("locality_id", "status", "total_den")
         .annotate(
             n=Count("pk"), num=Sum("total_num"), reviewed=Count("pk", filter=Q(version=SheetVersion.REVIEW))
         )
@@ -188,10 +204,13 @@ def counted_sums(year: int) -> dict[int, dict]:
     )
     out: dict[int, dict] = {}
     for row in rows:
-        unit = out.setdefault(row["locality_id"], {"count": 0, "reviewed": 0, "sums": {}})
+        unit = out.setdefault(row["locality_id"], {"count": 0, "reviewed": 0, "pending": 0, "sums": {}})
+        if row["status"] != SheetStatus.SUBMITTED:  # only a draft self-assessment gets here
+            unit["pending"] += row["n"]
+            continue
         unit["count"] += row["n"]
         unit["reviewed"] += row["reviewed"]
-        unit["sums"][row["total_den"]] = row["num"]
+        unit["sums"][row["total_den"]] = unit["sums"].get(row["total_den"], 0) + row["num"]
     return out
 
 

@@ -114,3 +114,36 @@ def test_year_results_query_count_does_not_grow_with_cases(users, unit_a, unit_b
     with django_assert_num_queries(len(one.captured_queries)):
         results = year_results(users["office"], 2025)
     assert sum(r.count for r in results) == 31
+
+
+@pytest.mark.django_db
+def test_draft_self_sheets_are_left_out_of_average_and_ranking_and_counted_as_pending(
+    login, users, unit_a, unit_b
+):
+    make_sheet(case_in(unit_a, 2025), unit_a)  # 92.25, submitted
+    drafted = case_in(unit_a, 2025)
+    make_sheet(drafted, unit_a, status=SheetStatus.DRAFT, fake=True)  # 0, never submitted
+    only_drafts = UnitFactory(name="丙单位")
+    make_sheet(case_in(only_drafts, 2025), only_drafts, status=SheetStatus.DRAFT)
+    make_sheet(case_in(unit_b, 2025), unit_b, plan_reviewed=False)  # 86.25
+
+    results = {r.unit.name: r for r in year_results(users["office"], 2025, with_cases=True)}
+    a = results["甲单位"]
+    assert (a.average, a.count, a.pending, a.rank) == (EXAMPLE_TOTAL, 1, 1, 1)
+    assert [(c.counted, c.total) for c in a.cases if c.case_id == drafted.pk] == [(False, None)]
+    assert (results["乙单位"].rank, results["乙单位"].pending) == (2, 0)
+    c = results["丙单位"]
+    assert (c.average, c.count, c.pending, c.rank) == (None, 0, 1, None)
+
+    client = login(users["office"])
+    page = client.get(f"/scoring/units/{unit_a.pk}/2025/").content.decode()
+    assert 'data-testid="unit-average">92.25<' in page
+    assert 'data-testid="unit-count">1<' in page
+    assert 'data-testid="unit-pending">1<' in page
+    assert "未提交（不计入）" in page
+    ranking = client.get("/scoring/?year=2025").context["results"]
+    assert [(r.unit.name, r.rank, r.count, r.pending) for r in ranking] == [
+        ("甲单位", 1, 1, 1),
+        ("乙单位", 2, 1, 0),
+        ("丙单位", None, 0, 1),
+    ]

@@ -97,9 +97,10 @@ def test_exports_hold_only_the_users_units(login, users, sheets):
     assert [d["case"] for d in data] == ["A-2025-1"]
     book = load_workbook(io.BytesIO(staff.get("/scoring/2025/ranking.xlsx").content))
     rows = list(book["排名"].values)
-    assert rows[0][:4] == ("名次", "单位", "平均得分", "案件数")
+    assert rows[0][:6] == ("名次", "单位", "平均得分", "案件数", "已复核", "未提交")
     assert [r[1] for r in rows[1:]] == ["甲单位"]
-    assert rows[1][2] == 92.25
+    # the unit's only sheet is a draft: no average, counted as not submitted
+    assert rows[1][2:6] == (None, 0, 0, 1)
     office_book = load_workbook(io.BytesIO(login(users["office"]).get("/scoring/2025/sheets.xlsx").content))
     summary = list(office_book["评分表"].values)
     assert [r[0] for r in summary[1:]] == ["A-2025-1", "B-2025-1"]
