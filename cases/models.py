@@ -423,6 +423,7 @@ class TransferSheetImport(models.Model):
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "交办单导入"

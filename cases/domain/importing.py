@@ -438,6 +438,8 @@ def record_upload(
         summary=report.as_dict(),
         state=ImportState.REJECTED if report.problems else ImportState.PREVIEWED,
     )
+    record._history_user = actor
+    record._change_reason = "上传交办单"
     with transaction.atomic():
         record.file.save("sheet.xlsx", ContentFile(data), save=False)
         record.save()
@@ -463,7 +465,13 @@ def confirm_import(record: TransferSheetImport, *, actor) -> ImportReport:
         if report.problems:
             raise DomainError("文件有错误，未导入任何内容，请查看问题清单。")
         summary = report.as_dict()
-        TransferSheetImport.objects.filter(pk=record.pk).update(summary=summary)
+        # .update() bypasses simple-history: save the claimed row with its summary to record
+        # who confirmed it (the claim above already guards the race).
+        fresh = TransferSheetImport.objects.get(pk=record.pk)
+        fresh.summary = summary
+        fresh._history_user = actor
+        fresh._change_reason = "确认导入"
+        fresh.save(update_fields=["summary"])
     record.state, record.confirmed_at, record.summary = ImportState.CONFIRMED, now, summary
     return report
 

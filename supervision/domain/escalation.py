@@ -25,6 +25,7 @@ from rectification.models import RectificationTask
 from ..enums import LetterState, WarningState
 from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, LetterCounter, SupervisionLetter
 from .queries import office_users, unit_heads
+from .warnings import record_history
 
 
 def _require_office(actor) -> None:
@@ -110,9 +111,11 @@ def issue_letter(
             requirements=requirements.strip(),
             issued_by=actor,
         )
-        if warning is not None:
-            EarlyWarning.objects.filter(pk=warning.pk, state=WarningState.OPEN).update(
-                state=WarningState.ESCALATED
+        if warning is not None and EarlyWarning.objects.filter(pk=warning.pk, state=WarningState.OPEN).update(
+            state=WarningState.ESCALATED
+        ):
+            record_history(
+                EarlyWarning.objects.get(pk=warning.pk), actor=actor, reason=f"发出督办函 {letter.number}"
             )
         notify(
             unit_heads([letter.unit_id]).get(letter.unit_id, []),

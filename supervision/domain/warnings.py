@@ -119,9 +119,28 @@ def _resolve_stale(today: date) -> int:
     moved = open_warnings.exclude(case__isnull=True).exclude(
         case__deadline=F("deadline")
     ) | open_warnings.exclude(task__isnull=True).exclude(task__deadline=F("deadline"))
-    ids = set(done_cases.values_list("pk", flat=True)) | set(done_tasks.values_list("pk", flat=True))
-    ids |= set(moved.values_list("pk", flat=True))
-    return EarlyWarning.objects.filter(pk__in=ids).update(state=WarningState.RESOLVED, resolved_on=today)
+    done = set(done_cases.values_list("pk", flat=True)) | set(done_tasks.values_list("pk", flat=True))
+    moved_ids = set(moved.values_list("pk", flat=True)) - done
+    resolved = 0
+    for pk in sorted(done | moved_ids):
+        reason = "事项已完成，预警自动解除" if pk in done else "整改时限已调整，预警自动解除"
+        with transaction.atomic():
+            # A conditional update claims the row (a concurrent sweep resolves it once) ...
+            claimed = EarlyWarning.objects.filter(
+                pk=pk, state__in=[WarningState.OPEN, WarningState.ESCALATED]
+            ).update(state=WarningState.RESOLVED, resolved_on=today)
+            if claimed:
+                # ... and, as .update() bypasses simple-history, a save of the fresh row records it.
+                record_history(EarlyWarning.objects.get(pk=pk), actor=None, reason=reason)
+                resolved += 1
+    return resolved
+
+
+def record_history(warning: EarlyWarning, *, actor, reason: str) -> None:
+    """One history row for a change made with a conditional .update() (who, why)."""
+    warning._history_user = actor
+    warning._change_reason = reason
+    warning.save(update_fields=["state"])
 
 
 def _notify_raised(warnings: list[EarlyWarning]) -> None:

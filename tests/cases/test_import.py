@@ -361,3 +361,27 @@ def test_error_workbook_keeps_the_uploaded_sheets_and_adds_no_empty_one(world):
         "问题清单",
         "交办表",
     ]
+
+
+def test_import_record_history_has_upload_and_confirmation_with_who(world, users):
+    record = record_upload(
+        sheet_bytes([ROW]), inspection=world, batch=None, original_name="第3批.xlsx", actor=users["office"]
+    )
+    confirm_import(record, actor=users["admin"])
+    rows = list(TransferSheetImport.objects.get(pk=record.pk).history.order_by("history_date", "history_id"))
+    assert [(h.state, h.history_user, h.history_change_reason) for h in rows] == [
+        (ImportState.PREVIEWED, users["office"], "上传交办单"),
+        (ImportState.CONFIRMED, users["admin"], "确认导入"),
+    ]
+    assert rows[-1].summary == {"created": 1, "updated": 0, "unchanged": 0, "errors": []}
+
+
+def test_refused_confirmation_leaves_no_history_row(world, users):
+    row = list(ROW)
+    row[3] = "火星镇"
+    rejected = record_upload(
+        sheet_bytes([row]), inspection=world, batch=None, original_name="坏.xlsx", actor=users["office"]
+    )
+    with pytest.raises(DomainError):
+        confirm_import(rejected, actor=users["office"])
+    assert [h.state for h in rejected.history.all()] == [ImportState.REJECTED]

@@ -80,6 +80,12 @@ def test_letter_from_warning_escalates_it_and_unit_reply_closes_letter(users, un
     letter = issue_letter(actor=users["office"], warning=warning, requirements="请加快整改", today=TODAY)
     warning.refresh_from_db()
     assert warning.state == WarningState.ESCALATED
+    latest = warning.history.order_by("-history_date", "-history_id").first()
+    assert (latest.state, latest.history_user, latest.history_change_reason) == (
+        WarningState.ESCALATED,
+        users["office"],
+        f"发出督办函 {letter.number}",
+    )
     assert letter.task_id == task.pk and letter.unit_id == unit_a.pk
     assert "整改任务：R2-07" in letter.facts
     assert "预警情况：红色预警，已超过整改时限8天仍未完成（2026-07-08）" in letter.facts

@@ -87,3 +87,27 @@ def test_sweep_on_moved_deadline_resolves_old_warning(users, unit_a):
     assert sweep_warnings(today=DEADLINE + timedelta(days=1)) == []
     old.refresh_from_db()
     assert old.state == WarningState.RESOLVED
+
+
+@pytest.mark.django_db
+def test_resolved_warning_has_a_history_row_with_the_reason(users, unit_a):
+    done = CaseFactory(lead_unit=unit_a, deadline=DEADLINE)
+    moved = CaseFactory(lead_unit=unit_a, deadline=DEADLINE)
+    first, second = sweep_warnings(today=DEADLINE)
+    done.state = CaseState.COMPLETED
+    done.save()
+    moved.deadline = DEADLINE + timedelta(days=60)
+    moved.save()
+    sweep_warnings(today=DEADLINE + timedelta(days=1))
+    by_case = {w.case_id: w for w in (first, second)}
+    for case, reason in ((done, "事项已完成，预警自动解除"), (moved, "整改时限已调整，预警自动解除")):
+        history = list(by_case[case.pk].history.order_by("-history_date", "-history_id"))
+        assert [h.state for h in history] == [WarningState.RESOLVED, WarningState.OPEN]
+        assert (history[0].resolved_on, history[0].history_change_reason, history[0].history_user) == (
+            DEADLINE + timedelta(days=1),
+            reason,
+            None,
+        )
+    # a second sweep resolves nothing again and adds no history row
+    sweep_warnings(today=DEADLINE + timedelta(days=2))
+    assert EarlyWarning.history.filter(state=WarningState.RESOLVED).count() == 2
