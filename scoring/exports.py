@@ -21,7 +21,7 @@ from .domain import services
 from .domain.queries import sheet_result, sheets_visible_to, year_results
 from .enums import ScorePart, SheetVersion
 from .forms import ImportForm
-from .imports import FileRefused, describe, load_json
+from .imports import FileRefused, describe, load_json, read_xlsx
 from .params import year_param
 from .rules import fmt2
 
@@ -175,6 +175,7 @@ def sheets_xlsx(request, year):
             s.locality.name,
             s.get_version_display(),
             i.part.label,
+            i.label,
             i.key,
             i.rule,
             i.basis,
@@ -203,8 +204,20 @@ def sheets_xlsx(request, year):
             ),
             (
                 "评分明细",
-                ["受理编号", "被考核单位", "版本", "部分", "条目", "评分标准", "依据", "得分", "满分"],
+                [
+                    "受理编号",
+                    "被考核单位",
+                    "版本",
+                    "部分",
+                    "条目",
+                    "条目代码",
+                    "评分标准",
+                    "依据",
+                    "得分",
+                    "满分",
+                ],
                 detail,
+                [18, 20, 6, 10, 28, 28, 40, 14, 8, 8],
             ),
         ],
     )
@@ -212,20 +225,29 @@ def sheets_xlsx(request, year):
 
 @login_required
 def import_sheets(request):
-    """Import self-assessment sheets from the exchange JSON: all or nothing, problems in Chinese."""
+    """Import self-assessment sheets from the exchange JSON or the sheets .xlsx (the export's shape):
+    all or nothing, problems in Chinese by sheet and item, or by worksheet, row and column."""
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        where = None
         try:
-            data = load_json(form.cleaned_data["file"].read())
+            if raw.startswith(b"PK\x03\x04"):  # an .xlsx workbook is a zip
+                workbook = read_xlsx(raw)
+                data, where = workbook.sheets, workbook.where
+            else:
+                data = load_json(raw)
             count = services.import_sheets(data, actor=request.user)
         except FileRefused as exc:
             errors = exc.lines
         except services.ImportRefused as exc:
-            errors = [exc.message, *(describe(line) for line in exc.lines)]
+            errors = [exc.message, *(describe(line, where) for line in exc.lines)]
         except DomainError as exc:
             errors = [exc.message]
         else:
-            messages.success(request, f"已导入 {count} 份自评评分表。")
+            total = len(data) if isinstance(data, list) else 1
+            unchanged = f"，{total - count} 份与系统中一致，未改动" if total > count else ""
+            messages.success(request, f"已导入 {count} 份自评评分表{unchanged}。")
             return redirect("scoring:index")
     return render(request, "scoring/import.html", {"form": form, "errors": errors})

@@ -99,4 +99,7 @@ class OverrideForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="评分表 JSON 文件")
+    file = forms.FileField(
+        label="评分表文件",
+        help_text="评分表 JSON（交换格式），或从本系统导出的“评分表 Excel”（.xlsx，可修改“评分明细”的“依据”列和“评分表”的“表面整改”列）",
+    )

@@ -40,11 +40,12 @@ def normalise(text) -> str:
     return text.replace("(", "（").replace(")", "）")
 
 
-def read_rows(source) -> list[tuple[int, tuple]]:
+def read_rows(source, *, title: str | None = None) -> list[tuple[int, tuple]]:
     """(Excel row number, cell values) of the first worksheet's non-empty rows.
 
-    ``source`` is bytes, a path or a binary file. A file that is not an .xlsx workbook, or an
-    empty sheet, is one DomainError with a message a user can act on.
+    ``source`` is bytes, a path or a binary file; ``title`` names another worksheet to read. A
+    file that is not an .xlsx workbook, a missing or an empty sheet, is one DomainError with a
+    message a user can act on.
     """
     from openpyxl import load_workbook
 
@@ -55,7 +56,9 @@ def read_rows(source) -> list[tuple[int, tuple]]:
     except Exception as exc:  # BadZipFile, InvalidFileException, KeyError… all mean "not an xlsx"
         raise DomainError("文件不是有效的 Excel 工作簿（.xlsx），请用 Excel 另存为 .xlsx 后再上传。") from exc
     try:
-        sheet = book.worksheets[0]
+        if title is not None and title not in book.sheetnames:
+            raise DomainError(f"工作簿中没有名为“{title}”的工作表。")
+        sheet = book[title] if title is not None else book.worksheets[0]
         rows = [(n, tuple(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
     finally:
         book.close()

@@ -421,10 +421,12 @@ class ImportRefused(DomainError):
 
 
 def import_sheets(data, *, actor) -> int:
-    """Create or replace self-assessment drafts from exchange-format JSON; all or nothing.
+    """Create or replace self-assessment drafts from exchange-format sheets; all or nothing.
 
     Each sheet's case is found by its receipt number among the cases the actor may see, its
-    locality by unit name; the year is the year of the case's deadline.
+    locality by unit name; the year is the year of the case's deadline. A sheet whose content
+    equals the stored one is left alone (an export imported back changes nothing, submitted
+    sheets included). Returns the number of sheets created or changed.
     """
     from cases.domain.queries import cases_visible_to
     from org.models import Unit
@@ -465,23 +467,29 @@ def import_sheets(data, *, actor) -> int:
     if lines:
         raise ImportRefused(lines)
     with transaction.atomic():
-        for position, case, unit, sheet_data in plan:
-            _import_one(position, case, unit, sheet_data, actor)
-    return len(plan)
+        return sum(
+            _import_one(position, case, unit, sheet_data, actor) for position, case, unit, sheet_data in plan
+        )
 
 
-def _import_one(position, case, unit, data, actor) -> None:
+def _import_one(position, case, unit, data, actor) -> bool:
     year = case.deadline.year
-    _require_state(assessment_of(unit, year), {AssessmentState.OPEN}, "导入自评")
     key = {"case": case, "locality": unit, "year": year, "version": SheetVersion.SELF}
     sheet = ScoringSheet.objects.filter(**key).first()
     flat = flatten(data)
+    if sheet is not None and flatten(sheet.data) == flat:
+        return False  # nothing to change
+    _require_state(assessment_of(unit, year), {AssessmentState.OPEN}, "导入自评")
     if sheet is None:
         sheet = ScoringSheet(**key, created_by=actor, provenance={p: "导入文件" for p in flat})
     elif sheet.status != SheetStatus.DRAFT:
         raise ImportRefused([f"sheet {position}: case: {case.receipt_no} 的自评已提交，不能再导入"])
     sheet.data = data
-    sheet.reasons = {p: "由导入文件更新" for p in changed_paths(sheet.prefilled, flat)}
+    # A changed prefilled item keeps the reason given for it, else the import is the reason.
+    sheet.reasons = {
+        p: sheet.reasons.get(p) or "由导入文件更新" for p in changed_paths(sheet.prefilled, flat)
+    }
     stamp_score(sheet)
     sheet._change_reason = "导入"
     sheet.save()
+    return True
