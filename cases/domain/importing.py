@@ -421,6 +421,25 @@ def _apply(report: ImportReport, inspection: Inspection, actor) -> None:
     for plan in report.plans:
         if plan.related:  # every related number is a known or a new case (checked while planning)
             cases[plan.receipt_no].related_cases.add(*(cases[r] for r in plan.related))
+    _void_changed_signatures([cases[p.receipt_no] for p in report.plans if p.action == "update"], actor)
+
+
+def _void_changed_signatures(updated: list[PetitionCase], actor) -> None:
+    """As update_case does: signatures bound to facts this import changed are voided now (domain.md
+    §5). Only the updated cases that have signed forms are checked (one query to find them)."""
+    if not updated:
+        return
+    from acceptance.domain.signing import void_changed_signatures  # acceptance imports cases
+    from acceptance.models import OpinionForm
+
+    with_forms = set(
+        OpinionForm.objects.filter(step__case__in=[c.pk for c in updated]).values_list(
+            "step__case_id", flat=True
+        )
+    )
+    for case in updated:
+        if case.pk in with_forms:
+            void_changed_signatures(case, actor=actor)
 
 
 # --- the upload → preview → confirm record -------------------------------------------------------

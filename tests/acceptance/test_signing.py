@@ -136,3 +136,39 @@ def test_signature_voided_twice_records_one_history_row(acceptance_form, users, 
     verify_signatures(acceptance_form, actor=users["office"])
     verify_signatures(acceptance_form, actor=users["office"])
     assert Signature.objects.get(slot=slot).history.filter(void=True).count() == 1
+
+
+def _transfer_sheet(case, finding_label: str) -> bytes:
+    from tests.cases.helpers import sheet_bytes
+
+    headers = ["受理编号", "交办问题基本情况", "是否属实"]
+    return sheet_bytes([[case.receipt_no, case.complaint, finding_label]], headers=headers, title_rows=())
+
+
+def test_reimport_changing_the_case_finding_voids_the_signature_with_reason(
+    acceptance_form, users, completed_case
+):
+    from cases.domain.importing import import_cases
+
+    slot = _slot(acceptance_form, SlotRole.LEADER)
+    sign(slot, actor=users["acceptor"], password=PASSWORD)
+    report = import_cases(
+        _transfer_sheet(completed_case, "部分属实"), completed_case.inspection, actor=users["office"]
+    )
+    assert (report.count("update"), report.problems) == (1, [])
+    signature = Signature.objects.get(slot=slot)
+    assert signature.void is True
+    assert signature.void_reason == "签字后内容已变更：案件“是否属实”，签字失效，须重新签字。"
+    assert [c.status for c in verify_signatures(acceptance_form).slots] == [VOID, "unsigned"]
+
+
+def test_reimport_of_the_same_facts_keeps_the_signature(acceptance_form, users, completed_case):
+    from cases.domain.importing import import_cases
+
+    slot = _slot(acceptance_form, SlotRole.LEADER)
+    sign(slot, actor=users["acceptor"], password=PASSWORD)
+    report = import_cases(
+        _transfer_sheet(completed_case, "属实"), completed_case.inspection, actor=users["office"]
+    )
+    assert (report.count("update"), report.count("unchanged"), report.problems) == (0, 1, [])
+    assert Signature.objects.get(slot=slot).void is False
