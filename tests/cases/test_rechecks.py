@@ -72,6 +72,13 @@ def test_draw_command_prints_the_sample(pool, capsys):
         assert visit.case.receipt_no in out
 
 
+def test_draw_command_by_date_draws_that_days_month_once(pool, capsys):
+    call_command("draw_rechecks", "--date", "2021-08-01", "--seed", "5")
+    call_command("draw_rechecks", "--date", "2021-08-15")
+    assert list(RecheckDraw.objects.values_list("month", "seed")) == [(date(2021, 8, 1), 5)]
+    assert "2021-08 复查回访抽样" in capsys.readouterr().out
+
+
 def test_rebounded_visit_reopens_case_and_lists_it(pool, users, client):
     draw = draw_rechecks(date(2021, 8, 1), seed=1)
     visit = draw.visits.first()
