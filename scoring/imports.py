@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from qianshan.common.errors import DomainError
+from qianshan.common.jsonfile import DuplicateKey, no_duplicate_keys
 
 from .enums import LeaderLevel, MediaLevel, PraiseLevel
 from .items import SPECS, path_label
 from .rules import ITEM_NAMES, item_label
-from .sheet_json import DuplicateKey, no_duplicate_keys, split_error
+from .sheet_json import split_error
 
 
 class FileRefused(Exception):

@@ -96,20 +96,6 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-class DuplicateKey(ValueError):
-    """A JSON object repeats a key; json would silently keep the last value."""
-
-
-def no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    """``object_pairs_hook`` for json.loads that refuses a repeated key (DuplicateKey)."""
-    seen: dict = {}
-    for key, value in pairs:
-        if key in seen:
-            raise DuplicateKey(json.dumps(key, ensure_ascii=False))
-        seen[key] = value
-    return seen
-
-
 _LINE = re.compile(r"^sheet (\d+): (?:([A-Za-z_][\w.\[\]]*): )?(.*)$", re.S)
 
 

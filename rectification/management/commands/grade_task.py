@@ -12,21 +12,18 @@ from typing import TextIO
 
 from django.core.management.base import BaseCommand
 
+from qianshan.common.jsonfile import DuplicateKey, no_duplicate_keys
 from rectification.grade_json import parse_grade_input
 from rectification.grading import grade_task
 
 EXIT_BAD_INPUT = 2
 
 
-class _DuplicateKey(ValueError):
-    """A JSON object repeats a key; json.loads would silently keep the last one."""
-
-
 def run(text: str) -> tuple[str, list[str], int]:
     """Grade the tasks in JSON ``text``: (stdout text without trailing newline, stderr lines, exit code)."""
     try:
-        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
-    except _DuplicateKey as duplicate:
+        data = json.loads(text, object_pairs_hook=no_duplicate_keys)
+    except DuplicateKey as duplicate:
         return "", [f"JSON 无效：对象中重复的字段 {duplicate}"], EXIT_BAD_INPUT
     except json.JSONDecodeError as error:
         return "", [f"JSON 无效：第{error.lineno}行第{error.colno}列附近格式错误"], EXIT_BAD_INPUT
@@ -56,15 +53,6 @@ def read_input(path: str, stdin: TextIO) -> tuple[str | None, str | None]:
         return None, f"文件不是 UTF-8 编码：{path}"
     except OSError as error:
         return None, f"无法读取文件 {path}：{error.strerror or error}"
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKey(json.dumps(key, ensure_ascii=False))
-        seen[key] = value
-    return seen
 
 
 class Command(BaseCommand):

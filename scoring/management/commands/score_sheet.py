@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from qianshan.common.jsonfile import DuplicateKey, no_duplicate_keys
 from scoring.rules import result_to_json, score
-from scoring.sheet_json import DuplicateKey, no_duplicate_keys, parse_sheets
+from scoring.sheet_json import parse_sheets
 
 EXIT_INVALID = 2
 
