@@ -29,6 +29,7 @@ from org.permissions import access_of, can_change_units
 from ..enums import FINISHED_STATES, CaseState, CompletionStatus, Finding
 from ..models import CaseTransition, PetitionCase
 from .errors import DomainError
+from .services import FIXED_THREE, check_fixed_three
 
 S = CaseState
 
@@ -117,9 +118,10 @@ def _label(name: str) -> str:
 def check_requirements(case: PetitionCase, to_state: str, *, today=None) -> None:
     """What each target state needs recorded first; raises DomainError naming the field."""
     if to_state != S.RECEIVED:
-        for name in ("lead_unit", "handler", "standard", "deadline"):
-            if not getattr(case, name if name != "lead_unit" else "lead_unit_id"):
-                raise DomainError(f"已交办之后的案件必须有“{_label(name)}”。", field=name)
+        values = {name: getattr(case, name) for name in FIXED_THREE if name != "lead_unit"}
+        problems = check_fixed_three({**values, "lead_unit": case.lead_unit_id}, to_state)
+        if problems:
+            raise DomainError(problems[0][1], field=problems[0][0])
         if case.is_key and not (case.key_leader.strip() and case.work_plan.strip()):
             raise DomainError("重点件须明确包保主要领导并制定工作方案。", field="work_plan")
     if to_state == S.RECTIFYING and case.state == S.INVESTIGATING:
