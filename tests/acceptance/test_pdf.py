@@ -1,22 +1,15 @@
 import io
-import subprocess
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfReader
 
+from tests.pdf import pdf_fonts, pdf_text
+
 from .conftest import sign_all
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def _fonts(path) -> str:
-    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
 
 
 def test_render_acceptance_opinion_unsigned_has_title_case_no_cjk_font_and_draft_mark(
@@ -24,10 +17,10 @@ def test_render_acceptance_opinion_unsigned_has_title_case_no_cjk_font_and_draft
 ):
     out = tmp_path / "a.pdf"
     call_command("render_form", "acceptance", "D2LN202107160012", str(out), stdout=io.StringIO())
-    text = _text(out)
+    text = pdf_text(out)
     assert "验收意见" in text and "D2LN202107160012" in text and "验收组成员表" in text
     assert "草稿：签字未全" in text
-    fonts = _fonts(out)
+    fonts = pdf_fonts(out)
     assert "NotoSansCJK" in fonts.replace("-", "") and " yes " in fonts
 
 
@@ -35,7 +28,7 @@ def test_render_review_letter_signed_has_no_draft_mark(review_form, acceptance_f
     sign_all(review_form)
     out = tmp_path / "r.pdf"
     call_command("render_form", "review", "D2LN202107160012", str(out), stdout=io.StringIO())
-    text = _text(out)
+    text = pdf_text(out)
     assert "环境信访案件验收复核责任书" in text and "D2LN202107160012" in text
     assert "草稿" not in text
     reader = PdfReader(str(out))
@@ -47,7 +40,7 @@ def test_render_review_letter_signed_has_no_draft_mark(review_form, acceptance_f
 def test_render_summary_sheet(review_form, tmp_path):
     out = tmp_path / "s.pdf"
     call_command("render_form", "summary", "D2LN202107160012", str(out), stdout=io.StringIO())
-    text = _text(out)
+    text = pdf_text(out)
     assert "验收复核情况事项单" in text and "D2LN202107160012" in text
 
 

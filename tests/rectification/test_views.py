@@ -2,7 +2,6 @@ import hashlib
 import html
 import io
 import re
-import subprocess
 import zipfile
 from datetime import date, timedelta
 
@@ -24,6 +23,7 @@ from tests.factories import (
     UnitFactory,
     user_with_role,
 )
+from tests.pdf import pdf_fonts, pdf_text
 
 TODAY = timezone.localdate
 
@@ -212,11 +212,11 @@ def test_plan_pdf_embeds_cjk_font_and_title(users, unit_a, login, tmp_path):
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "plan.pdf"
     path.write_bytes(response.content)
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = pdf_fonts(path)
     cjk = [line.split() for line in fonts.splitlines()[2:] if "Noto-Sans-CJK-SC" in line]
     assert cjk
     assert all(columns[-5] == "yes" for columns in cjk)  # the "emb" column: really embedded
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path)
     assert "甲单位督察整改任务书" in text
     assert "时间表" in text
 

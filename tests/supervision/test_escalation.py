@@ -1,6 +1,5 @@
 """Supervision letters (numbering, PDF, reply), talks and referrals, and who may do them."""
 
-import subprocess
 import threading
 from datetime import date
 
@@ -15,6 +14,7 @@ from supervision.domain.warnings import sweep_warnings
 from supervision.enums import LetterState, WarningState
 from supervision.models import LetterCounter, SupervisionLetter
 from tests.factories import CaseFactory, TaskFactory
+from tests.pdf import pdf_fonts, pdf_text
 
 TODAY = date(2026, 7, 8)
 
@@ -108,12 +108,12 @@ def test_letter_pdf_embeds_cjk_font_and_extractable_text(users, unit_a, tmp_path
     letter = issue_letter(actor=users["office"], case=case, requirements="请限期整改到位", today=TODAY)
     path = tmp_path / "letter.pdf"
     path.write_bytes(render_pdf("pdf/supervision_letter.html", {"letter": letter}))
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path)
     assert "督 办 函" in text
     assert "千山督改函〔2026〕1号" in text
     assert "受理编号 D2LN2021071600099" in text
     assert "请于 2026年7月15日 前" in text
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = pdf_fonts(path)
     assert "Noto-Sans-CJK-SC" in fonts and " yes yes yes " in fonts
 
 

@@ -1,6 +1,5 @@
 """Weekly/monthly report and daily dispatch figures against hand-counted fixtures; constant queries."""
 
-import subprocess
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -20,6 +19,7 @@ from supervision.domain.reports import build_report, dispatch_data, period_of, r
 from supervision.enums import ReportKind
 from supervision.models import Report
 from tests.factories import CaseFactory, InspectionFactory, MeasureFactory, MilestoneFactory, TaskFactory
+from tests.pdf import pdf_fonts, pdf_text
 
 TZ = ZoneInfo("Asia/Shanghai")
 AS_OF = date(2026, 6, 1)  # Monday: the weekly report covers 2026-05-25..31, the monthly May
@@ -205,7 +205,7 @@ def test_rechecks_shown_in_page_xlsx_and_pdf(users, unit_a, unit_b, login, tmp_p
     )
     path = tmp_path / "r.pdf"
     path.write_bytes(render_pdf("pdf/supervision_report.html", {"report": report, "data": report.data}))
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path)
     assert "四、复查回访与问题反弹" in text
     assert "R-REB-W" in text and "R-HOLD-W" in text and "2026-05复查回访" in text
 
@@ -295,10 +295,10 @@ def test_report_pdf_and_xlsx_have_chinese_content(users, unit_a, unit_b, login, 
     report, _ = build_report(ReportKind.WEEKLY, day=AS_OF)
     path = tmp_path / "r.pdf"
     path.write_bytes(render_pdf("pdf/supervision_report.html", {"report": report, "data": report.data}))
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(path)
     assert "千山风景区督察整改周报" in text and "2026-05-25 至 2026-05-31" in text
     assert "T-OVERDUE" in text
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = pdf_fonts(path)
     assert "Noto-Sans-CJK-SC" in fonts
     response = login(users["office"]).get(reverse("supervision:report_xlsx", args=[report.pk]))
     book = load_workbook(BytesIO(response.content))
