@@ -7,6 +7,7 @@ from cases.domain.errors import DomainError
 from cases.domain.queries import cases_visible_to
 from cases.enums import CaseState
 from org.permissions import access_of, can_change_units
+from qianshan.common.errors import show_refusal
 from qianshan.common.pdf import pdf_response
 
 from .domain import queries, services
@@ -127,10 +128,6 @@ def _error_lines(bound) -> list[str]:
     ]
 
 
-def _add_refusal(bound, exc: DomainError) -> None:
-    bound.add_error(exc.field if exc.field in bound.fields else None, exc.message)
-
-
 @require_POST
 @login_required
 def form_edit(request, pk):
@@ -141,7 +138,7 @@ def form_edit(request, pk):
         try:
             services.update_form(form, actor=request.user, values=bound.cleaned_data)
         except DomainError as exc:
-            _add_refusal(bound, exc)
+            show_refusal(bound, exc)
         else:
             messages.success(request, "表单已保存。")
             return redirect("acceptance:form", pk=form.pk)
@@ -255,7 +252,7 @@ def decide(request, pk):
         try:
             decide_fn(step, actor=request.user, **bound.cleaned_data)
         except DomainError as exc:
-            _add_refusal(bound, exc)
+            show_refusal(bound, exc)
         else:
             messages.success(request, f"{step.get_kind_display()}结论已记录。")
             return redirect("acceptance:case", pk=step.case_id)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from org.enums import Role
 from org.permissions import access_of
+from qianshan.common.errors import show_refusal
 from qianshan.common.excel import XLSX_CONTENT_TYPE
 
 from .domain.errors import DomainError
@@ -154,7 +155,7 @@ def recheck_visit(request, pk):
                 uploads=uploads,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, "回访已记录。")
             return redirect("cases:rechecks")

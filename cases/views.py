@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from org.permissions import access_of, can_change_units
+from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
 
@@ -164,7 +165,7 @@ def case_handling(request, pk):
                 case, actor=request.user, values=values, related=related, expected_updated_at=loaded_at
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, "调查与办理情况已保存。")
             return redirect("cases:detail", pk=case.pk)
@@ -202,7 +203,7 @@ def case_progress(request, pk):
                 uploads=_uploads(request, "files", form),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, "进展已记录。")
             return redirect(reverse("cases:detail", args=[case.pk]) + "#progress")
@@ -219,7 +220,7 @@ def case_attachment(request, pk):
         try:
             add_attachments(case, _uploads(request, form.add_prefix("file"), form), actor=request.user)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, "材料已上传。")
             return redirect(reverse("cases:detail", args=[case.pk]) + "#evidence")
@@ -259,7 +260,7 @@ def case_edit(request, pk):
         try:
             update_case(case, actor=request.user, values=values, m2m=m2m)
         except DomainError as exc:
-            form.add_error(exc.field, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, "案件信息已保存。")
             return redirect("cases:detail", pk=case.pk)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from cases.domain.errors import DomainError
 from org.models import Inspection, Unit
 from org.permissions import access_of, can_change_units
+from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
 from qianshan.common.pdf import pdf_response
@@ -180,7 +181,7 @@ def task_edit(request, pk):
 
 
 def _form_error(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    show_refusal(form, exc)
 
 
 @login_required

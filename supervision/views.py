@@ -15,6 +15,7 @@ from cases.domain.errors import DomainError
 from cases.domain.queries import cases_visible_to
 from cases.enums import CaseState
 from org.permissions import access_of, can_change_units
+from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.pdf import pdf_response
 from rectification.domain.queries import tasks_visible_to
@@ -306,7 +307,7 @@ def _escalation_form(request, form_class, initial, do, template_title, success):
         try:
             record = do(actor=request.user, **target, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, success(record))
             return redirect(_item_page(record))
