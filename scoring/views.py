@@ -15,6 +15,7 @@ from qianshan.common.history import history_of
 
 from .domain import services
 from .domain.queries import (
+    assessment_or_new,
     attach_cases,
     candidate_localities,
     cases_to_score,
@@ -302,7 +303,7 @@ def assessment_detail(request, unit_id, year):
     result = results.get(unit.pk)
     if result is not None:
         attach_cases([result], year)
-    assessment = services.assessment_of(unit, year)
+    assessment = assessment_or_new(unit, year)
     return render(
         request,
         "scoring/assessment.html",
@@ -321,7 +322,7 @@ def assessment_detail(request, unit_id, year):
                 for c in (result.cases if result else [])
             ],
             "assessment": assessment,
-            "steps": assessment.steps.select_related("actor"),
+            "steps": assessment.steps.select_related("actor") if assessment.pk else [],
             "allowed": [(s, services.STEPS[s][1]) for s in services.allowed_steps(assessment, request.user)],
             "override_form": OverrideForm(
                 initial={
@@ -331,7 +332,7 @@ def assessment_detail(request, unit_id, year):
             ),
             "can_override": can_override(request.user) and assessment.state != AssessmentState.PUBLISHED,
             "consequences": consequences_for(unit, year),
-            "history": history_of(assessment),
+            "history": history_of(assessment) if assessment.pk else [],
         },
     )
 

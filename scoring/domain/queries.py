@@ -309,3 +309,10 @@ def task_grade_counts(year: int, *, unit_ids) -> dict[int, dict[str, int]]:
 
     grades = task_grades_for_year(year, units=unit_ids)
     return {unit_id: {str(grade): n for grade, n in counter.items()} for unit_id, counter in grades.items()}
+
+
+def assessment_or_new(unit, year: int):
+    """The unit's assessment for ``year`` if it exists, else an unsaved open one: a page view writes nothing."""
+    from ..models import UnitAssessment
+
+    return UnitAssessment.objects.filter(unit=unit, year=year).first() or UnitAssessment(unit=unit, year=year)

@@ -219,3 +219,12 @@ def test_sheet_page_names_items_in_chinese_never_by_internal_key(login, users, u
         "有重复访",
     ):
         assert label in table, label
+
+
+@pytest.mark.django_db
+def test_unit_page_view_creates_no_assessment(login, users, unit_a):
+    from scoring.models import UnitAssessment
+
+    response = login(users["office"]).get(f"/scoring/units/{unit_a.pk}/2025/")
+    assert response.status_code == 200
+    assert not UnitAssessment.objects.filter(unit=unit_a, year=2025).exists()
