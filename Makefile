@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DEBS := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 RUN_DEBS := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: run test install install-test system-deps system-deps-run lint bench clean
+.PHONY: run test install install-test system-deps system-deps-run lint bench clean docs-screenshots
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -46,6 +46,11 @@ test: system-deps install-test
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The manual's screenshots (docs/images/): seeds the demo in a temporary folder, signs in as each
+# demo user in headless Chromium and saves 1366×800 PNGs. See docs/README.md.
+docs-screenshots: system-deps install-test
+	$(PY) scripts/docs_screenshots.py
 
 bench: install-test
 	for f in bench/*.py; do $(PY) $$f || exit 1; done
