@@ -58,7 +58,8 @@ draft_user = (
     User.objects.filter(role_assignments__unit_id=draft.locality_id, role_assignments__role="unit_staff")
     .order_by("pk").first() if draft else None
 )
-assessment = UnitAssessment.objects.order_by("pk").first()
+assessments = UnitAssessment.objects.order_by("pk")
+assessment = assessments.filter(state="reviewed").first() or assessments.first()
 letter = SupervisionLetter.objects.order_by("pk").first()
 letter_user = (
     User.objects.filter(role_assignments__unit_id=letter.unit_id, role_assignments__role="unit_head")
@@ -164,6 +165,7 @@ def shots(ids: dict) -> list[tuple[str, str, str]]:
         items.append(("unit-sheet-edit", ids["draft_user"], f"/scoring/sheets/{ids['draft']}/edit/"))
     if ids["assessment"]:
         items.append(("office-assessment", "office", f"/scoring/units/{ids['assessment']}/"))
+        items.append(("leader-assessment", "leader", f"/scoring/units/{ids['assessment']}/"))
     if ids["letter"]:
         items.append(("head-letter", ids["letter_user"], f"/supervision/letters/{ids['letter']}/"))
     return items
