@@ -4,8 +4,9 @@
 Builds the demo in a throw-away folder (its own SQLite file, media and broker — the developer's
 var/ is never touched), starts the web server on a free local port, signs in as each demo user in
 headless Debian Chromium through Playwright, opens the pages the role guides describe and saves a
-1366×800 PNG of each. The pages are found by following the demo's own links, so the shots follow
-the data `seed_demo` builds.
+1366×800 PNG of each (the "phone-" shots at 390×844, as on a phone). The ids in the paths (a case in
+rectification, a chain awaiting a signature …) are looked up in the seeded database, so the shots
+follow the data `seed_demo` builds.
 
 Usage: .venv/bin/python scripts/docs_screenshots.py [--only NAME_PREFIX] [--keep]
 """
@@ -31,6 +32,8 @@ PASSWORD = "Qianshan-2026"
 VIEWPORT = {"width": 1366, "height": 800}
 # Pages whose lower part the guides describe step by step: the whole page, not the first screen.
 FULL_PAGE = {"staff-case", "staff-task", "acceptor-form"}
+# Shots taken on a phone-sized screen (field staff work on their phones): names starting "phone-".
+PHONE = {"width": 390, "height": 844}
 
 # The ids the shots need, read from the seeded database by the project's own queries.
 LOOKUP = r"""
@@ -119,6 +122,9 @@ def shots(ids: dict) -> list[tuple[str, str, str]]:
         ("staff-task", "staff", f"/tasks/{task}/"),
         ("staff-task-progress", "staff", f"/tasks/{task}/progress/"),
         ("staff-notifications", "staff", "/notifications/"),
+        # 经办人在手机上
+        ("phone-staff-home", "staff", "/"),
+        ("phone-staff-case", "staff", f"/cases/{case}/"),
         # 负责人
         ("head-home", "head", "/"),
         ("head-warnings", "head", "/supervision/warnings/"),
@@ -194,10 +200,14 @@ def capture(base: str, ids: dict, only: str) -> list[Path]:
         )
         contexts = {}
         for name, user, path in shots(ids):
-            if only and not name.startswith(only):
+            if only and not name.startswith(tuple(only.split(","))):
                 continue
-            if user not in contexts:
-                context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+            phone = name.startswith("phone-")
+            key = (user, phone)
+            if key not in contexts:
+                context = browser.new_context(
+                    viewport=PHONE if phone else VIEWPORT, locale="zh-CN", is_mobile=phone, has_touch=phone
+                )
                 if user:
                     login = context.new_page()
                     login.goto(base + "/login/")
@@ -206,8 +216,8 @@ def capture(base: str, ids: dict, only: str) -> list[Path]:
                     login.click("button[type=submit]")
                     login.wait_for_url(lambda url: "/login/" not in url)
                     login.close()
-                contexts[user] = context
-            page = contexts[user].new_page()
+                contexts[key] = context
+            page = contexts[key].new_page()
             response = page.goto(base + path)
             status = response.status if response else 0
             if status != 200:
@@ -223,7 +233,7 @@ def capture(base: str, ids: dict, only: str) -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="重新生成 docs/images/ 下的操作手册截图")
-    parser.add_argument("--only", default="", help="只生成文件名以此开头的截图")
+    parser.add_argument("--only", default="", help="只生成文件名以此开头的截图，多个前缀用逗号分隔")
     parser.add_argument("--keep", action="store_true", help="保留临时数据目录（排查用）")
     args = parser.parse_args()
 
