@@ -80,3 +80,24 @@ def test_every_screenshot_is_shown_and_small():
     assert not unused, f"未在任何文档中使用的截图：{sorted(unused)}"
     total = sum(image.stat().st_size for image in images)
     assert total < 5 * 1024 * 1024, f"截图共 {total} 字节，超过 5 MB"
+
+
+def test_the_rules_worked_example_scores_what_the_rules_say():
+    """docs/rules.md §8.7 shows a sheet and says it scores 92.25 (§8.4 adds it up): the code agrees."""
+    import json
+
+    from scoring.enums import ScorePart
+    from scoring.rules import fmt2, score
+    from scoring.sheet_json import parse_sheets
+
+    text = (DOCS / "rules.md").read_text(encoding="utf-8")
+    example = re.search(r"### 8\.7.*?```json\n(.*?)```", text, flags=re.S).group(1)
+    sheets, errors = parse_sheets(json.loads(example))
+    assert errors == []
+    result = score(sheets[0])
+    assert fmt2(result.total) == "92.25"
+    assert "**92.25**" in text and '`"92.25"`' in text
+    parts = {
+        part: fmt2(result.part(ScorePart(part))) for part in ("territorial", "functional", "rectification")
+    }
+    assert parts == {"territorial": "8.00", "functional": "2.00", "rectification": "20.00"}
