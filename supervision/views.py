@@ -26,6 +26,7 @@ from .domain.dashboard import dashboard_data
 from .domain.queries import (
     escalation_history,
     letters_visible_to,
+    open_warning_q,
     reports_visible_to,
     warnings_visible_to,
 )
@@ -33,6 +34,7 @@ from .domain.reports import dispatch_for_units, send_report
 from .enums import ReportKind
 from .exporters import report_sheets
 from .forms import (
+    UNRESOLVED,
     DashboardFilterForm,
     LetterForm,
     ReferralForm,
@@ -261,9 +263,12 @@ def warning_list(request):
     form = WarningFilterForm(request.GET or None)
     warnings = warnings_visible_to(request.user).select_related("task", "case", "unit")
     if form.is_valid():
-        for key in ("level", "state"):
-            if form.cleaned_data[key]:
-                warnings = warnings.filter(**{key: form.cleaned_data[key]})
+        if form.cleaned_data["level"]:
+            warnings = warnings.filter(level=form.cleaned_data["level"])
+        if form.cleaned_data["state"] == UNRESOLVED:
+            warnings = warnings.filter(open_warning_q())
+        elif form.cleaned_data["state"]:
+            warnings = warnings.filter(state=form.cleaned_data["state"])
     page = Paginator(warnings, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
