@@ -21,6 +21,9 @@ class CaseFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label="责任单位", queryset=Unit.objects.all(), method="filter_unit", empty_label="全部单位"
     )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label="牵头单位", queryset=Unit.objects.all(), empty_label="全部牵头单位"
+    )
     locality = django_filters.ModelChoiceFilter(
         label="行政区域", queryset=Unit.objects.filter(kind="region"), empty_label="全部区域"
     )

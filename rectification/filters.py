@@ -7,9 +7,15 @@ from org.models import Inspection, Unit
 from org.permissions import unit_filter
 from qianshan.common.filters import YesNoAllSelect
 
-from .domain.queries import ON_TIME, due_soon_task_q, graded_tasks, overdue_task_q, schedule_status_q
+from .domain.queries import (
+    GRADE_NONE,
+    ON_TIME,
+    due_soon_task_q,
+    grade_expression,
+    overdue_task_q,
+    schedule_status_q,
+)
 from .enums import ScheduleStatus, TaskGrade, TaskStatus
-from .grading import Grade
 from .models import RectificationTask
 
 
@@ -34,7 +40,7 @@ class TaskFilter(django_filters.FilterSet):
     )
     grade = django_filters.ChoiceFilter(
         label="本年度等次",
-        choices=[*TaskGrade.choices, ("none", "未评定")],
+        choices=[*TaskGrade.choices, (GRADE_NONE, "未评定")],
         method="filter_grade",
         empty_label="全部等次",
     )
@@ -63,15 +69,10 @@ class TaskFilter(django_filters.FilterSet):
         return qs.filter(due_soon_task_q()) if value else qs.exclude(due_soon_task_q())
 
     def filter_grade(self, qs, name, value):
-        """This year's grade as graded_tasks computes it; "none" = cannot be graded yet (4 queries)."""
+        """This year's grade (grade_expression, SQL); "none" = cannot be graded yet."""
         if not value:
             return qs
-        keep = [
-            t.pk
-            for t in graded_tasks(qs, timezone.localdate().year)
-            if (t.grade.grade if isinstance(t.grade, Grade) else "none") == value
-        ]
-        return qs.filter(pk__in=keep)
+        return qs.alias(grade_now=grade_expression(timezone.localdate().year)).filter(grade_now=value)
 
     def filter_text(self, qs, name, value):
         value = value.strip()

@@ -4,12 +4,24 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from org.permissions import scope
 
-from ..enums import DUE_SOON, ScheduleStatus, TaskStatus, warning_colour
+from ..enums import DUE_SOON, ScheduleStatus, TaskGrade, TaskStatus, warning_colour
 from ..grading import (
     Grade,
     MeasureFacts,
@@ -18,7 +30,7 @@ from ..grading import (
     grade_task,
     schedule_status_of_measure,
 )
-from ..models import Measure, Milestone, ProgressReport, RectificationTask
+from ..models import AnnualTarget, Measure, Milestone, ProgressReport, RectificationTask
 
 # Units that work on a task: they read and change it (RectificationTask.unit_ids).
 TASK_UNIT_FIELDS = ("lead_unit", "cooperating_units")
@@ -250,6 +262,32 @@ def graded_tasks(qs: QuerySet, year: int, *, today: date | None = None) -> list[
     for task in tasks:
         task.grade = grade_of(task, year, today=today)
     return tasks
+
+
+GRADE_NONE = "none"  # not a TaskGrade: the task cannot be graded yet (未评定)
+
+
+def grade_expression(year: int, today: date | None = None) -> Case:
+    """This ``year``'s four-level grade of a task as one SQL CASE, the same rules as grade_of /
+    grading.grade_task (domain.md §3) with "none" (未评定) where grade_of gives a reason instead:
+    no measures, no target for the year, or the target not yet assessed."""
+    as_of = grade_as_of(year, today)
+    target = AnnualTarget.objects.filter(task=OuterRef("pk"), year=year)
+    measures = Measure.objects.filter(task=OuterRef("pk"))
+    # Complete as of the cut-off: done, and not done after it (measure_facts with as_of).
+    incomplete = measures.filter(Q(done=False) | Q(done_on__gt=as_of))
+    late = Milestone.objects.filter(measure__task=OuterRef("pk"), due__year=year, due__lte=as_of).filter(
+        Q(done_on__isnull=True) | Q(done_on__gt=F("due"))
+    )
+    return Case(
+        When(~Q(Exists(measures)), then=Value(GRADE_NONE)),
+        When(~Q(Exists(target.filter(reached__isnull=False))), then=Value(GRADE_NONE)),
+        When(Exists(target.filter(reached=False)), then=Value(TaskGrade.FAIL.value)),
+        When(~Q(Exists(incomplete)), then=Value(TaskGrade.EXCELLENT.value)),
+        When(Exists(late), then=Value(TaskGrade.PASS.value)),
+        default=Value(TaskGrade.GOOD.value),
+        output_field=CharField(),
+    )
 
 
 def task_grades_for_year(year: int, *, units=None, today: date | None = None) -> dict[int, Counter]:

@@ -66,10 +66,10 @@ def test_dashboard_runs_constant_queries(users, unit_a, unit_b, login, django_as
     client = login(users["office"])
     _items(unit_a, unit_b)
     client.get(reverse("supervision:index"))  # warm the session
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(reverse("supervision:index"))
     _items(unit_a, unit_b, n=12)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(reverse("supervision:index"))
 
 
