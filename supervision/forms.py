@@ -2,7 +2,7 @@ from django import forms
 
 from org.models import Inspection, Unit
 
-from .enums import ReportKind, WarningLevel, WarningState
+from .enums import LetterState, ReportKind, WarningLevel, WarningState
 
 UNRESOLVED = "unresolved"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,6 +31,10 @@ class WarningFilterForm(forms.Form):
         choices=[("", "全部状态"), (UNRESOLVED, "未解除（含已发督办函）"), *WarningState.choices],
         required=False,
     )
+
+
+class LetterFilterForm(forms.Form):
+    state = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *LetterState.choices], required=False)
 
 
 class LetterForm(forms.Form):

@@ -36,6 +36,7 @@ from .exporters import report_sheets
 from .forms import (
     UNRESOLVED,
     DashboardFilterForm,
+    LetterFilterForm,
     LetterForm,
     ReferralForm,
     ReplyForm,
@@ -204,6 +205,7 @@ def index(request):
                 "tasks_overdue": task_url(overdue="true"),
                 "tasks_due_soon": task_url(due_soon="true"),
                 "warnings_escalated": reverse("supervision:warnings") + "?state=escalated",
+                "letters_open": reverse("supervision:letters") + "?state=issued",
             },
             "access": access_of(request.user),
         },
@@ -384,6 +386,27 @@ def referral_new(request):
         escalation.refer_clue,
         "移送问题线索",
         lambda ref: f"问题线索已移送{ref.recipient}。",
+    )
+
+
+@login_required
+def letter_list(request):
+    """督办函 list (the dashboard's 督办函待回复 figure opens ?state=issued), scoped to the user."""
+    form = LetterFilterForm(request.GET or None)
+    letters = (
+        letters_visible_to(request.user).select_related("task", "case", "unit").order_by("-issued_on", "-id")
+    )
+    if form.is_valid() and form.cleaned_data["state"]:
+        letters = letters.filter(state=form.cleaned_data["state"])
+    page = Paginator(letters, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    filter_errors = _filter_errors(form)
+    return render(
+        request,
+        "supervision/letter_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filter_errors": filter_errors},
+        status=400 if filter_errors else 200,
     )
 
 

@@ -18,8 +18,8 @@ from cases.models import PetitionCase
 from rectification.domain import queries as task_q
 from rectification.enums import ScheduleStatus, TaskGrade
 
-from ..enums import WarningLevel, WarningState
-from .queries import open_warning_q, tasks_visible_to, warnings_visible_to
+from ..enums import LetterState, WarningLevel, WarningState
+from .queries import letters_visible_to, open_warning_q, tasks_visible_to, warnings_visible_to
 
 WEEKS = 12
 
@@ -67,6 +67,7 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
         "tasks": task_figures,
         "warnings": [(lv, open_warnings[lv.value]) for lv in WarningLevel],
         "warnings_escalated": escalated,
+        "letters_open": letters_visible_to(user).filter(state=LetterState.ISSUED).count(),
         "weeks": [w.strftime("%m-%d") for w in weeks],
         "week_starts": weeks,
         "trend_days": [trend_day(w, today) for w in weeks],

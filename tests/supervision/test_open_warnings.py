@@ -64,3 +64,19 @@ def test_unit_user_sees_only_own_units_unresolved_warnings(users, unit_a, unit_b
     assert figures[WarningLevel.RED] == 1
     listed = client.get(reverse("supervision:warnings"), {"level": "red", "state": "unresolved"})
     assert listed.context["page"].paginator.count == 1
+
+
+@pytest.mark.django_db
+def test_letters_awaiting_reply_figure_opens_the_scoped_letter_list(users, unit_a, unit_b, login):
+    from supervision.domain.escalation import issue_letter
+
+    today = timezone.localdate()
+    for unit in (unit_a, unit_b):
+        task = TaskFactory(lead_unit=unit, deadline=today - timedelta(days=20))
+        issue_letter(actor=users["office"], task=task, requirements="请加快整改", today=today)
+    for who, expected in (("office", 2), ("staff", 1)):
+        client = login(users[who])
+        figure = client.get(reverse("supervision:index")).context["data"]["letters_open"]
+        listed = client.get(reverse("supervision:letters"), {"state": "issued"})
+        assert figure == listed.context["page"].paginator.count == expected
+        assert f"共 {expected} 件" in listed.content.decode()
