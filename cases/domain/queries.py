@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     Exists,
     Max,
     OuterRef,
@@ -84,9 +85,15 @@ def completions() -> QuerySet:
 
 
 def annotate_last_completed(qs: QuerySet) -> QuerySet:
-    """``last_completed_at``: the time of the case's last recorded move into 已办结 (or null)."""
+    """``last_completed_at``: for a finished case, the time of its last recorded move into 已办结
+    (null if none). Left null for open cases, which overdue_as_of_q counts as unfinished anyway,
+    so the database looks up transitions only for finished cases."""
     last = completions().order_by().values("case").annotate(last=Max("at")).values("last")
-    return qs.annotate(last_completed_at=Subquery(last))
+    return qs.annotate(
+        last_completed_at=Case(
+            When(finished_case_q(), then=Subquery(last)), default=Value(None), output_field=DateTimeField()
+        )
+    )
 
 
 def overdue_as_of_q(day: date, *, last_completed: str | None = None) -> Q:
