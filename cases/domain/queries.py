@@ -6,14 +6,13 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
-    DateTimeField,
+    Count,
     Exists,
     Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -84,33 +83,44 @@ def completions() -> QuerySet:
     )
 
 
-def annotate_last_completed(qs: QuerySet) -> QuerySet:
-    """``last_completed_at``: for a finished case, the time of its last recorded move into 已办结
-    (null if none). Left null for open cases, which overdue_as_of_q counts as unfinished anyway,
-    so the database looks up transitions only for finished cases."""
-    last = completions().order_by().values("case").annotate(last=Max("at")).values("last")
-    return qs.annotate(
-        last_completed_at=Case(
-            When(finished_case_q(), then=Subquery(last)), default=Value(None), output_field=DateTimeField()
+def finished_late_counts(cases: QuerySet, days: list[date]) -> list[int]:
+    """For each of ``days``: how many finished ``cases`` overdue_as_of_q(day) counts — deadline
+    before the day, last recorded move into 已办结 after its end — in one grouped query from the
+    transitions side (one MAX per case, not one lookup per case and day). With the open cases
+    whose deadline is before the day (a plain count) this is the overdue_as_of_q count of the day.
+    """
+    if not days:
+        return []
+    ends = [_end_of(day) for day in days]
+    per_case = (
+        CaseTransition.objects.filter(
+            case__in=cases.filter(finished_case_q(), deadline__lt=max(days)).values("pk"),
+            to_state=CaseState.COMPLETED,
+            from_state__in=COMPLETION_SOURCES,
         )
+        .order_by()
+        .values("case_id", "case__deadline")
+        .annotate(last=Max("at"))
+        .filter(last__gte=min(ends))
     )
+    figures = per_case.aggregate(
+        **{
+            f"d{i}": Count("case_id", filter=Q(case__deadline__lt=day, last__gte=end))
+            for i, (day, end) in enumerate(zip(days, ends, strict=True))
+        }
+    )
+    return [figures[f"d{i}"] for i in range(len(days))]
 
 
-def overdue_as_of_q(day: date, *, last_completed: str | None = None) -> Q:
+def overdue_as_of_q(day: date) -> Q:
     """逾期（截至某日末）: the deadline was before ``day`` and the case was not finished by the end
     of ``day``. A case not finished now was not finished then; a finished case counts as finished
     on its last recorded move into 已办结 (completions). A case that arrived already finished
     (no such move recorded) counts as finished all along. For ``day`` = today this is exactly
-    ``overdue_q(today)``.
-
-    ``last_completed`` names an annotate_last_completed annotation to read instead of an EXISTS
-    per row (the dashboard's trend counts twelve days over one annotation); same rule.
+    ``overdue_q(today)``. To count many days at once: open cases with ``deadline < day`` plus
+    finished_late_counts (the same rule, one grouped query).
     """
-    end = _end_of(day)
-    if last_completed:
-        finished_later = Q(**{f"{last_completed}__gte": end})
-    else:
-        finished_later = Q(Exists(completions().filter(at__gte=end)))
+    finished_later = Q(Exists(completions().filter(at__gte=_end_of(day))))
     return Q(deadline__lt=day) & (open_case_q() | (finished_case_q() & finished_later))
 
 

@@ -79,8 +79,8 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
 
 
 def _case_figures(cases, today: date, weeks: list[date]) -> dict:
-    """Cards and weekly series in one aggregate query; unit × state and pollution types in one
-    grouped query each (3 queries)."""
+    """Cards and weekly series in one aggregate query, the finished-late part of the overdue trend
+    in one grouped query, unit × state and pollution types in one grouped query each (4 queries)."""
     counts = {
         "total": Count("pk"),
         "done": Count("pk", filter=case_q.finished_case_q()),
@@ -92,11 +92,12 @@ def _case_figures(cases, today: date, weeks: list[date]) -> dict:
         end = start + timedelta(days=6)
         counts[f"new_{i}"] = Count("pk", filter=Q(transferred_on__gte=start, transferred_on__lte=end))
         counts[f"closed_{i}"] = Count("pk", filter=Q(closed_on__gte=start, closed_on__lte=end))
-        counts[f"trend_{i}"] = Count(
-            "pk",
-            filter=case_q.overdue_as_of_q(trend_day(start, today), last_completed="last_completed_at"),
+        # overdue_as_of_q(day) = open cases due before the day + finished_late_counts (below).
+        counts[f"open_due_before_{i}"] = Count(
+            "pk", filter=case_q.open_case_q() & Q(deadline__lt=trend_day(start, today))
         )
-    figures = case_q.annotate_last_completed(cases.order_by()).aggregate(**counts)
+    figures = cases.order_by().aggregate(**counts)
+    finished_late = case_q.finished_late_counts(cases, [trend_day(start, today) for start in weeks])
 
     by_unit_state: dict[tuple, Counter] = {}
     by_state: Counter = Counter()
@@ -128,7 +129,7 @@ def _case_figures(cases, today: date, weeks: list[date]) -> dict:
         "pollution": pollution,
         "new_per_week": [figures[f"new_{i}"] for i in range(len(weeks))],
         "closed_per_week": [figures[f"closed_{i}"] for i in range(len(weeks))],
-        "overdue_trend": [figures[f"trend_{i}"] for i in range(len(weeks))],
+        "overdue_trend": [figures[f"open_due_before_{i}"] + finished_late[i] for i in range(len(weeks))],
     }
 
 
