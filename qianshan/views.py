@@ -1,37 +1,79 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.domain import queries as case_queries
 from org.permissions import access_of
 from rectification.domain import queries as task_queries
 
+ROWS_SHOWN = 20
+
 
 @login_required
 def home(request):
-    """The signed-in user's to-do: their units' items due within 7 days, and overdue ones."""
+    """The signed-in user's to-do: their units' items due within DUE_SOON_DAYS, and overdue ones.
+
+    The four figures come from two aggregate queries with the status definitions of the cases
+    and rectification apps; each card links to the list filtered with the same definition, so
+    the list's total is the card's number. Each section shows its first ROWS_SHOWN rows.
+    """
     today = timezone.localdate()
     days = settings.DUE_SOON_DAYS
-    cases = case_queries.for_list(case_queries.cases_visible_to(request.user))
-    tasks = task_queries.for_list(task_queries.tasks_visible_to(request.user))
-    overdue_cases = cases.filter(case_queries.overdue_q(today)).order_by("deadline", "pk")
-    soon_cases = cases.filter(case_queries.due_soon_q(days, today)).order_by("deadline", "pk")
-    overdue_tasks = tasks.filter(task_queries.overdue_task_q(today)).order_by("deadline", "pk")
-    soon_tasks = tasks.filter(task_queries.due_soon_task_q(days, today)).order_by("deadline", "pk")
-    limit = 20
+    cases = case_queries.cases_visible_to(request.user)
+    tasks = task_queries.tasks_visible_to(request.user)
+    case_counts = cases.order_by().aggregate(
+        overdue=Count("pk", filter=case_queries.overdue_q(today)),
+        soon=Count("pk", filter=case_queries.due_soon_q(days, today)),
+    )
+    task_counts = tasks.order_by().aggregate(
+        overdue=Count("pk", filter=task_queries.overdue_task_q(today)),
+        soon=Count("pk", filter=task_queries.due_soon_task_q(days, today)),
+    )
+    case_rows = cases.select_related("lead_unit").order_by("deadline", "pk")
+    task_rows = task_queries.annotate_schedule_status(tasks.select_related("lead_unit"), today).order_by(
+        "deadline", "pk"
+    )
+    case_list, task_list = reverse("cases:list"), reverse("rectification:list")
+    sections = [
+        # (title, colour, figure, rows, kind, list link)
+        (
+            "逾期案件",
+            "red",
+            case_counts["overdue"],
+            case_rows.filter(case_queries.overdue_q(today))[:ROWS_SHOWN],
+            "case",
+            f"{case_list}?overdue=true",
+        ),
+        (
+            f"{days}日内到期案件",
+            "blue",
+            case_counts["soon"],
+            case_rows.filter(case_queries.due_soon_q(days, today))[:ROWS_SHOWN],
+            "case",
+            f"{case_list}?due_soon=true",
+        ),
+        (
+            "逾期整改任务",
+            "red",
+            task_counts["overdue"],
+            task_rows.filter(task_queries.overdue_task_q(today))[:ROWS_SHOWN],
+            "task",
+            f"{task_list}?overdue=true",
+        ),
+        (
+            f"{days}日内到期整改任务",
+            "blue",
+            task_counts["soon"],
+            task_rows.filter(task_queries.due_soon_task_q(days, today))[:ROWS_SHOWN],
+            "task",
+            f"{task_list}?due_soon=true",
+        ),
+    ]
     return render(
         request,
         "home.html",
-        {
-            "today": today,
-            "days": days,
-            "access": access_of(request.user),
-            "sections": [
-                ("逾期案件", "red", overdue_cases.count(), overdue_cases[:limit], "case", "overdue=true"),
-                (f"{days}日内到期案件", "blue", soon_cases.count(), soon_cases[:limit], "case", ""),
-                ("逾期整改任务", "red", overdue_tasks.count(), overdue_tasks[:limit], "task", "overdue=true"),
-                (f"{days}日内到期整改任务", "blue", soon_tasks.count(), soon_tasks[:limit], "task", ""),
-            ],
-        },
+        {"today": today, "days": days, "access": access_of(request.user), "sections": sections},
     )

@@ -2,8 +2,9 @@ from django import forms
 
 from org.models import Inspection, Unit
 
-from .enums import ReportKind, WarningLevel, WarningState
+from .enums import LetterState, ReportKind, WarningLevel, WarningState
 
+UNRESOLVED = "unresolved"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -25,8 +26,15 @@ class WarningFilterForm(forms.Form):
         label="预警等级", choices=[("", "全部等级"), *WarningLevel.choices], required=False
     )
     state = forms.ChoiceField(
-        label="处理状态", choices=[("", "全部状态"), *WarningState.choices], required=False
+        label="处理状态",
+        # 未解除 = open_warning_q (未处理 and 已发督办函), what the dashboard's warning figures count.
+        choices=[("", "全部状态"), (UNRESOLVED, "未解除（含已发督办函）"), *WarningState.choices],
+        required=False,
     )
+
+
+class LetterFilterForm(forms.Form):
+    state = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *LetterState.choices], required=False)
 
 
 class LetterForm(forms.Form):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/resend/", views.report_resend, name="report_resend"),
     path("warnings/", views.warning_list, name="warnings"),
+    path("letters/", views.letter_list, name="letters"),
     path("letters/new/", views.letter_new, name="letter_new"),
     path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),

@@ -40,8 +40,8 @@ def test_home_query_count_does_not_grow_with_rows(n, users, unit_a, client, djan
     make_items(unit_a, n)
     client.force_login(users["staff"])
     client.get(reverse("home"))  # warm the session
-    # +4: the task rows prefetch measures, milestones and targets for their schedule badge (issue 4)
-    with django_assert_num_queries(23):
+    # Two aggregates for the four figures, four row queries (the task badge is SQL, no prefetch).
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
     assert response.status_code == 200
 
