@@ -50,8 +50,11 @@ def _flatten(detail, codes, prefix: str | None = None) -> list[dict]:
     out = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = None if key in ("non_field_errors", "detail") else key
-            field = f"{prefix}.{name}" if prefix and name else (name or prefix)
+            if isinstance(key, int):  # a ListSerializer's errors are keyed by the item's index
+                field = f"{prefix}[{key}]" if prefix else f"[{key}]"
+            else:
+                name = None if key in ("non_field_errors", "detail") else key
+                field = f"{prefix}.{name}" if prefix and name else (name or prefix)
             out += _flatten(value, codes.get(key) if isinstance(codes, dict) else codes, field)
     elif isinstance(detail, list):
         for i, value in enumerate(detail):
