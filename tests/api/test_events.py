@@ -84,6 +84,7 @@ def test_every_change_exactly_once_across_pages(users, token_for, changes):
     }
     assert transition["actor"] == users["staff"].display_name
     assert transition["at"].endswith("+08:00")
+    assert {e["object_id"] for e in events if e["object_type"] == "task"} == {task.pk}
 
 
 def test_following_with_the_cursor_gets_only_new_changes(users, token_for, changes):
