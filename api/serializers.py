@@ -177,6 +177,23 @@ class CaseRecordSerializer(serializers.Serializer):
     )
 
 
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="字段（中文）")
+    old = serializers.CharField(help_text="原值")
+    new = serializers.CharField(help_text="新值")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    when = serializers.DateTimeField(help_text="时间（+08:00）")
+    who = serializers.CharField(help_text="操作人（接口账号或个人）")
+    kind = serializers.CharField(help_text="创建 / 修改 / 删除")
+    reason = serializers.CharField(help_text="说明")
+    changes = serializers.SerializerMethodField(help_text="字段变化")
+
+    def get_changes(self, obj) -> list[dict]:
+        return [{"field": f, "old": o, "new": n} for f, o, n in obj.changes]
+
+
 class CaseCreateSerializer(serializers.Serializer):
     """新建案件：一件（cases 中一项）或一批（多项），全部保存或全部不保存。"""
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:pk>", views.CaseDetail.as_view(), name="case"),
     path("cases/<str:pk>/transitions", views.CaseTransitions.as_view(), name="case_transitions"),
     path("cases/<str:pk>/transition-log", views.CaseTransitionLog.as_view(), name="case_transition_log"),
+    path("cases/<str:pk>/history", views.CaseHistory.as_view(), name="case_history"),
     path("cases/<str:pk>/progress", views.CaseProgress.as_view(), name="case_progress"),
     path("tasks", views.TaskList.as_view(), name="tasks"),
     path("tasks/<str:pk>", views.TaskDetail.as_view(), name="task"),

@@ -22,12 +22,13 @@ from acceptance.domain.queries import forms_visible_to, steps_visible_to
 from cases.domain import transitions
 from cases.domain.evidence import add_progress
 from cases.domain.importing import HEADER_INDEX, create_cases
-from cases.domain.queries import cases_visible_to, for_detail, for_list
+from cases.domain.queries import PERSONAL_FIELDS, cases_visible_to, for_detail, for_list
 from cases.filters import CaseFilter
 from cases.models import CaseTransition, ProgressEntry
 from org.models import Inspection
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import DomainError
+from qianshan.common.history import history_of
 from qianshan.common.sheets import normalise
 from rectification.domain import queries as task_queries
 from rectification.domain.services import report_progress
@@ -290,6 +291,16 @@ class CaseProgress(ApiView):
 
         code, payload, replayed = run_once(request, request.headers.get(IDEMPOTENCY_HEADER), write)
         return Response(payload, status=status.HTTP_200_OK if replayed else code)
+
+
+@extend_schema(summary="案件修改历史", responses={200: s.HistoryEntrySerializer(many=True), **READ_ERRORS})
+class CaseHistory(ApiView):
+    """案件的修改历史（谁、何时、改了什么），与案件页面的历史相同；个人信息的变化只对可见者显示。"""
+
+    def get(self, request, pk):
+        case = get_object_or_404(for_list(cases_visible_to(request.user)), **by_id(pk))
+        hidden = frozenset() if _case_context(request, case)["show_contact"] else PERSONAL_FIELDS
+        return Response(s.HistoryEntrySerializer(history_of(case, hidden=hidden), many=True).data)
 
 
 @extend_schema(summary="案件流转记录", responses={200: s.CaseTransitionSerializer(many=True), **READ_ERRORS})

@@ -72,6 +72,7 @@ ENDPOINTS = [
     ("/api/v1/cases/by-receipt-no/{case.receipt_no}", "/cases/{case.pk}/"),
     ("/api/v1/cases/{case.pk}/progress", "/cases/{case.pk}/"),
     ("/api/v1/cases/{case.pk}/transition-log", "/cases/{case.pk}/"),
+    ("/api/v1/cases/{case.pk}/history", "/cases/{case.pk}/"),
     ("/api/v1/tasks/{task.pk}", "/tasks/{task.pk}/"),
     ("/api/v1/tasks/{task.pk}/progress", "/tasks/{task.pk}/"),
     ("/api/v1/acceptance/steps/{step.pk}", "/acceptance/cases/{case.pk}/"),

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 
 from cases.enums import CaseState as S
 from cases.models import CaseTransition, PetitionCase
@@ -251,3 +252,29 @@ def test_unknown_inspection_is_a_field_error(users, token_for):
     )
     assert response.json()["errors"][0]["field"] == "inspection"
     assert not Inspection.objects.filter(code="NOPE").exists()
+
+
+def test_history_shows_the_client_account_and_hides_contact_from_readers(users, token_for, unit_a):
+    case = CaseFactory(lead_unit=unit_a, state=S.RECEIVED)
+    tc = token_for(users["staff"])
+    tc.post_json(f"/api/v1/cases/{case.pk}/transitions", {"to_state": "investigating"})
+    from cases.domain.services import update_case
+
+    update_case(case, actor=users["office"], values={"complainant_contact": "13800000000"})
+    mine = tc.get(f"/api/v1/cases/{case.pk}/history").json()
+    assert mine[1]["who"] == users["staff"].display_name and mine[1]["reason"] == "已交办 → 调查核实"
+    assert any(c["field"] == "举报人联系方式" for c in mine[0]["changes"])
+    leader = token_for(users["leader"]).get(f"/api/v1/cases/{case.pk}/history").json()
+    assert not any(c["field"] == "举报人联系方式" for e in leader for c in e["changes"])
+
+
+def test_issue_api_token_command_prints_the_token_once(users, token_for):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    tc = token_for(users["office"])
+    out = StringIO()
+    call_command("issue_api_token", tc.api_client.name, "--days", "7", stdout=out)
+    raw = out.getvalue().split("：")[1].split()[0]
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/inspections").status_code == 200
