@@ -286,7 +286,9 @@ REST_FRAMEWORK = {
 # On PostgreSQL the change feed holds back rows younger than this, so a row committed late by a
 # concurrent transaction is never skipped (api/domain/events.py).
 API_EVENTS_SETTLE_SECONDS = int(
-    os.environ.get("API_EVENTS_SETTLE_SECONDS", "2" if "postgresql" in DATABASES["default"]["ENGINE"] else "0")
+    os.environ.get(
+        "API_EVENTS_SETTLE_SECONDS", "2" if "postgresql" in DATABASES["default"]["ENGINE"] else "0"
+    )
 )
 SPECTACULAR_SETTINGS = {
     "TITLE": "千山督察整改案件管理系统 数据交换接口",
