@@ -1,7 +1,7 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import open311, views
+from . import docs_views, open311, views
 
 app_name = "api"
 
@@ -40,7 +40,7 @@ urlpatterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(
         "redoc",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        docs_views.RedocView.as_view(url_name="api:schema"),
         name="redoc",
     ),
 ]
