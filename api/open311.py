@@ -107,6 +107,8 @@ FINDINGS = dict(PetitionCase._meta.get_field("finding").choices)
 
 
 class Open311View(ApiView):
+    """公开接口（GeoReport v2 格式），无需令牌，只读。"""
+
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicThrottle]

@@ -64,7 +64,8 @@ IDEMPOTENCY_PARAM = OpenApiParameter(
 
 
 class ApiView(APIView):
-    """What every endpoint shares: token/session auth, scopes, throttling, and a call log row."""
+    # What every endpoint shares: token/session auth, scopes, throttling, and a call log row.
+    # (A comment, not a docstring: a docstring would become every endpoint's description.)
 
     api_resource = Resource.CASES
     permission_classes = [HasResourceScope]
@@ -247,6 +248,8 @@ class CaseByReceipt(ApiView):
     responses={200: s.CaseDetailSerializer, **ERRORS},
 )
 class CaseTransitions(ApiView):
+    """按页面按钮的同一规则流转案件；操作人记为接口账号。"""
+
     def post(self, request, pk):
         case = get_object_or_404(for_list(cases_visible_to(request.user)), **by_id(pk))
         body = s.TransitionRequestSerializer(data=request.data)
@@ -305,6 +308,8 @@ class CaseHistory(ApiView):
 
 @extend_schema(summary="案件流转记录", responses={200: s.CaseTransitionSerializer(many=True), **READ_ERRORS})
 class CaseTransitionLog(ApiView):
+    """案件的状态流转记录（谁、何时、从哪个环节到哪个环节、原因）。"""
+
     def get(self, request, pk):
         case = get_object_or_404(cases_visible_to(request.user), **by_id(pk))
         rows = CaseTransition.objects.filter(case=case).select_related("actor")
@@ -316,6 +321,8 @@ class CaseTransitionLog(ApiView):
     get=extend_schema(summary="整改任务列表", responses={200: s.TaskListSerializer(many=True), **READ_ERRORS})
 )
 class TaskList(ApiView, generics.ListAPIView):
+    """本账号可见的整改任务，游标分页。"""
+
     api_resource = Resource.TASKS
     serializer_class = s.TaskListSerializer
     pagination_class = Cursor
@@ -339,6 +346,8 @@ def _detail_task(request, pk):
     summary="整改任务详情（含措施、时间节点、进展）", responses={200: s.TaskDetailSerializer, **READ_ERRORS}
 )
 class TaskDetail(ApiView):
+    """整改任务详情，含整改措施、时间节点、进展和销号环节。"""
+
     api_resource = Resource.TASKS
 
     def get(self, request, pk):
@@ -346,6 +355,8 @@ class TaskDetail(ApiView):
 
 
 class TaskProgress(ApiView):
+    """整改进展：读取与填报（与任务页面相同的规则）。"""
+
     api_resource = Resource.TASKS
 
     @extend_schema(
@@ -415,6 +426,8 @@ class StepList(ApiView, generics.ListAPIView):
     get=extend_schema(summary="验收复核环节详情", responses={200: s.StepSerializer, **READ_ERRORS})
 )
 class StepDetail(ApiView, generics.RetrieveAPIView):
+    """验收复核环节详情。"""
+
     api_resource = Resource.ACCEPTANCE
     serializer_class = s.StepSerializer
 
@@ -430,6 +443,8 @@ class StepDetail(ApiView, generics.RetrieveAPIView):
     )
 )
 class FormList(ApiView, generics.ListAPIView):
+    """本账号可见的验收意见和复核责任书。"""
+
     api_resource = Resource.ACCEPTANCE
     serializer_class = s.FormSerializer
     pagination_class = Cursor
@@ -442,6 +457,8 @@ class FormList(ApiView, generics.ListAPIView):
     get=extend_schema(summary="表单详情（含签字栏与签字）", responses={200: s.FormSerializer, **READ_ERRORS})
 )
 class FormDetail(ApiView, generics.RetrieveAPIView):
+    """验收意见或复核责任书，含签字栏和签字（只读；签字须本人在浏览器中完成）。"""
+
     api_resource = Resource.ACCEPTANCE
     serializer_class = s.FormSerializer
 
@@ -454,6 +471,8 @@ class FormDetail(ApiView, generics.RetrieveAPIView):
     get=extend_schema(summary="预警列表", responses={200: s.WarningSerializer(many=True), **READ_ERRORS})
 )
 class WarningList(ApiView, generics.ListAPIView):
+    """本账号可见的预警。"""
+
     api_resource = Resource.SUPERVISION
     serializer_class = s.WarningSerializer
     pagination_class = Cursor
@@ -466,6 +485,8 @@ class WarningList(ApiView, generics.ListAPIView):
     get=extend_schema(summary="预警详情", responses={200: s.WarningSerializer, **READ_ERRORS})
 )
 class WarningDetail(ApiView, generics.RetrieveAPIView):
+    """预警详情。"""
+
     api_resource = Resource.SUPERVISION
     serializer_class = s.WarningSerializer
 
@@ -477,6 +498,8 @@ class WarningDetail(ApiView, generics.RetrieveAPIView):
     get=extend_schema(summary="督办函列表", responses={200: s.LetterSerializer(many=True), **READ_ERRORS})
 )
 class LetterList(ApiView, generics.ListAPIView):
+    """本账号可见的督办函。"""
+
     api_resource = Resource.SUPERVISION
     serializer_class = s.LetterSerializer
     pagination_class = Cursor
@@ -489,6 +512,8 @@ class LetterList(ApiView, generics.ListAPIView):
     get=extend_schema(summary="督办函详情", responses={200: s.LetterSerializer, **READ_ERRORS})
 )
 class LetterDetail(ApiView, generics.RetrieveAPIView):
+    """督办函详情。"""
+
     api_resource = Resource.SUPERVISION
     serializer_class = s.LetterSerializer
 
@@ -501,6 +526,8 @@ class LetterDetail(ApiView, generics.RetrieveAPIView):
     get=extend_schema(summary="调度报告列表", responses={200: s.ReportSerializer(many=True), **READ_ERRORS})
 )
 class ReportList(ApiView, generics.ListAPIView):
+    """本账号可见的调度报告（日调度、周报、月报）。"""
+
     api_resource = Resource.REPORTS
     serializer_class = s.ReportSerializer
     pagination_class = Cursor
@@ -511,6 +538,8 @@ class ReportList(ApiView, generics.ListAPIView):
 
 @extend_schema(summary="调度报告详情（含数据快照）", responses={200: s.ReportDetailSerializer, **READ_ERRORS})
 class ReportDetail(ApiView):
+    """调度报告及其数据快照；单位账号的日调度只含本单位部分。"""
+
     api_resource = Resource.REPORTS
 
     def get(self, request, pk):
@@ -555,6 +584,8 @@ class ScoringResults(ApiView):
     responses={200: s.EventPageSerializer, **ERRORS},
 )
 class Events(ApiView):
+    """变更事件流：本账号数据范围内的变更，按时间排列，以游标续读，每个变更恰好出现一次。"""
+
     api_resource = Resource.EVENTS
 
     def get(self, request):

@@ -304,6 +304,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "TAGS": [
+        {"name": "inspections", "description": "督察轮次"},
+        {"name": "cases", "description": "信访举报案件：列表、详情、新建、流转、进展、历史"},
+        {"name": "tasks", "description": "整改任务：措施、时间节点、进展"},
+        {"name": "acceptance", "description": "验收复核（只读）"},
+        {"name": "warnings", "description": "预警"},
+        {"name": "letters", "description": "督办函"},
+        {"name": "reports", "description": "调度报告"},
+        {"name": "scoring", "description": "考核结果"},
+        {"name": "events", "description": "变更事件"},
+        {"name": "open311", "description": "公开的公示数据（Open311 / GeoReport v2）"},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.enums.CaseState.choices",
         "TaskStatusEnum": "rectification.enums.TaskStatus.choices",

@@ -25,6 +25,8 @@ def test_the_openapi_schema_validates_and_is_described_in_chinese():
     assert schema["components"]["securitySchemes"]["令牌"]["scheme"] == "bearer"
     summaries = [op["summary"] for ops in paths.values() for op in ops.values() if isinstance(op, dict)]
     assert all(re.search(r"[\u4e00-\u9fff]", s) for s in summaries)
+    descriptions = [op.get("description", "") for ops in paths.values() for op in ops.values()]
+    assert all(re.search(r"[\u4e00-\u9fff]", d) for d in descriptions if d), descriptions
 
 
 def test_schema_is_served_as_openapi_json(db):
