@@ -20,6 +20,13 @@ def _fresh_throttle_counts():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_settle_window(settings):
+    # On PostgreSQL the feed holds back rows younger than a few seconds; tests read at once
+    # (test_events checks the window itself).
+    settings.API_EVENTS_SETTLE_SECONDS = 0
+
+
 @pytest.fixture
 def pollution_vocab(db):
     from cases.models import PollutionType

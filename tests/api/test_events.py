@@ -108,3 +108,15 @@ def test_office_sees_both_units_and_a_bad_cursor_is_a_field_error(users, token_f
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "after"
     assert tc.get("/api/v1/events?limit=0").status_code == 400
+
+
+def test_the_settle_window_holds_back_fresh_rows_until_they_are_old_enough(
+    users, token_for, changes, settings
+):
+    tc = token_for(users["staff"])
+    settings.API_EVENTS_SETTLE_SECONDS = 3600
+    held, cursor, _ = _follow(tc, limit=50)
+    assert [e["type"] for e in held] == ["warning.raised"]  # dated rows (no time of day) are not held
+    settings.API_EVENTS_SETTLE_SECONDS = 0
+    rest, _, _ = _follow(tc, limit=50, after=cursor)
+    assert len(rest) == 7 and "warning.raised" not in {e["type"] for e in rest}
