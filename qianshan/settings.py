@@ -132,6 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Keeps Django's wording of form messages that rest_framework's catalog would override (locale/).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
