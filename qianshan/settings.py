@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "acceptance",
     "scoring",
     "supervision",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Keeps Django's wording of form messages that rest_framework's catalog would override (locale/).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -260,3 +266,67 @@ WARNING_BLUE_DAYS_BEFORE = int(os.environ.get("WARNING_BLUE_DAYS_BEFORE", "7")) 
 WARNING_RED_DAYS_OVERDUE = int(os.environ.get("WARNING_RED_DAYS_OVERDUE", "7"))  # red: N days past due
 NO_PROGRESS_DAYS = int(os.environ.get("NO_PROGRESS_DAYS", "7"))  # daily dispatch: no progress for N days
 LETTER_REPLY_DAYS = int(os.environ.get("LETTER_REPLY_DAYS", "7"))  # default reply deadline of a 督办函
+
+# --- exchange API (issue 16, docs/api.md) -----------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasResourceScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": os.environ.get("API_DEFAULT_RATE", "600/min"),  # sessions; clients have their own
+        "open311": os.environ.get("API_PUBLIC_RATE", "120/min"),  # the public Open311 endpoint, per address
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# On PostgreSQL the change feed holds back rows younger than this, so a row committed late by a
+# concurrent transaction is never skipped (api/domain/events.py).
+API_EVENTS_SETTLE_SECONDS = int(
+    os.environ.get(
+        "API_EVENTS_SETTLE_SECONDS", "2" if "postgresql" in DATABASES["default"]["ENGINE"] else "0"
+    )
+)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "千山督察整改案件管理系统 数据交换接口",
+    "DESCRIPTION": (
+        "省级平台、12345/12369 热线和市级系统读取、报送案件与整改任务的接口。"
+        "以令牌（Authorization: Bearer …）或登录会话访问；数据范围与页面相同；"
+        "错误统一为 {errors: [{field, code, message}]}；时间为 ISO 8601（+08:00）。详见 docs/api.md。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "TAGS": [
+        {"name": "inspections", "description": "督察轮次"},
+        {"name": "cases", "description": "信访举报案件：列表、详情、新建、流转、进展、历史"},
+        {"name": "tasks", "description": "整改任务：措施、时间节点、进展"},
+        {"name": "acceptance", "description": "验收复核（只读）"},
+        {"name": "warnings", "description": "预警"},
+        {"name": "letters", "description": "督办函"},
+        {"name": "reports", "description": "调度报告"},
+        {"name": "scoring", "description": "考核结果"},
+        {"name": "events", "description": "变更事件"},
+        {"name": "open311", "description": "公开的公示数据（Open311 / GeoReport v2）"},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "cases.enums.CaseState.choices",
+        "TaskStatusEnum": "rectification.enums.TaskStatus.choices",
+        "StepKindEnum": "acceptance.enums.StepKind.choices",
+        "FormKindEnum": "acceptance.enums.FormKind.choices",
+        "MeasureKindEnum": "rectification.enums.MeasureKind.choices",
+        "ReportKindEnum": "supervision.enums.ReportKind.choices",
+        "WarningStateEnum": "supervision.enums.WarningState.choices",
+        "LetterStateEnum": "supervision.enums.LetterState.choices",
+        "Open311StatusEnum": ["open", "closed"],
+    },
+}

@@ -228,6 +228,7 @@ COLUMNS = [
     Column("remarks", _text, ("备注",)),
 ]
 M2M_KEYS = {"pollution_types", "cooperating_units"}
+COLUMNS_BY_KEY = {column.key: column for column in COLUMNS if column.parse is not None}
 REQUIRED_HEADERS = ("受理编号", "交办问题基本情况")
 
 
@@ -290,6 +291,14 @@ def plan_import(data: bytes, inspection: Inspection, *, batch: int | None = None
     except DomainError as exc:
         report.problems.append(Problem(FILE_LEVEL_ROW, "", "", exc.message))
         return report
+    return plan_sheet(sheet, inspection, batch=batch, report=report)
+
+
+def plan_sheet(
+    sheet: Sheet, inspection: Inspection, *, batch: int | None = None, report: ImportReport | None = None
+) -> ImportReport:
+    """Check the rows of a read sheet (from a file, or built by the API from JSON rows)."""
+    report = report or ImportReport()
     title_batch = re.search(r"第\s*(\d+)\s*批", sheet.title_text)
     report.batch = batch or (int(title_batch.group(1)) if title_batch else None)
     ctx = _context(inspection)
@@ -393,7 +402,53 @@ def import_cases(
     return report
 
 
-def _apply(report: ImportReport, inspection: Inspection, actor) -> None:
+def sheet_of_records(records: list[dict]) -> Sheet:
+    """A Sheet from records keyed by column key (``receipt_no``, ``deadline`` …), so that cases
+    sent as data (the exchange API) are checked by exactly the parsers and rules of the file
+    import. Row numbers are 1-based positions in ``records``; a list value is joined with 、."""
+    columns = {i: (column, column.key) for i, column in enumerate(COLUMNS_BY_KEY.values(), start=1)}
+    rows = []
+    for number, record in enumerate(records, start=1):
+        cells = []
+        for column, _ in columns.values():
+            value = record.get(column.key)
+            if isinstance(value, list | tuple):
+                value = "、".join(str(v) for v in value)
+            elif isinstance(value, bool):
+                value = "是" if value else "否"
+            cells.append(value)
+        rows.append((number, tuple(cells)))
+    return Sheet(header_row=0, columns=columns, rows=rows, title_text="")
+
+
+def create_cases(
+    records: list[dict], inspection: Inspection, *, actor, batch: int | None = None
+) -> tuple[ImportReport, list[PetitionCase]]:
+    """Create new cases from records, all or nothing, checked as a transfer sheet is.
+
+    Unlike the file import, a record must not name a known 受理编号 (creating is not updating).
+    Returns the report (with problems, nothing saved) or the created cases.
+    """
+    report = plan_sheet(sheet_of_records(records), inspection, batch=batch)
+    for plan in report.plans:
+        if plan.action != "create":
+            message = "受理编号在本督察中已存在，不能重复新建"
+            report.problems.append(Problem(plan.row, "receipt_no", plan.receipt_no, message))
+    if report.problems:
+        return report, []
+    try:
+        with transaction.atomic():
+            _apply(report, inspection, actor, reason="接口新建")
+    except IntegrityError as exc:  # someone created the same numbers a moment ago
+        raise DomainError("案件已被他人同时新建，请查询后重试。") from exc
+    numbers = [plan.receipt_no for plan in report.plans]
+    created = {
+        c.receipt_no: c for c in PetitionCase.objects.filter(inspection=inspection, receipt_no__in=numbers)
+    }
+    return report, [created[n] for n in numbers]
+
+
+def _apply(report: ImportReport, inspection: Inspection, actor, *, reason: str = "导入交办单") -> None:
     """Write the plan, reusing the cases plan_import loaded (no query per updated row)."""
     cases = dict(report.existing)
     for plan in report.plans:
@@ -401,14 +456,14 @@ def _apply(report: ImportReport, inspection: Inspection, actor) -> None:
             continue
         if plan.action == "create":
             case = PetitionCase(inspection=inspection, receipt_no=plan.receipt_no)
-            reason = "导入交办单：新建"
+            change_reason = f"{reason}：新建"
         else:
             case = cases[plan.receipt_no]
-            reason = "导入交办单：" + "、".join(plan.changes)
+            change_reason = f"{reason}：" + "、".join(plan.changes)
         for name, value in plan.values.items():
             setattr(case, name, value)
         case._history_user = actor
-        case._change_reason = reason
+        case._change_reason = change_reason
         if case.pk is None:
             case.save()
         else:
