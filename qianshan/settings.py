@@ -151,6 +151,11 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# Background exports (notifications.domain.background): files kept this long, then deleted by beat;
+# lists with fewer rows than JOB_DIRECT_MAX_ROWS are still downloaded directly in the request.
+JOB_FILE_TTL_HOURS = int(os.environ.get("JOB_FILE_TTL_HOURS", "24"))
+JOB_STALE_HOURS = int(os.environ.get("JOB_STALE_HOURS", "2"))
+JOB_DIRECT_MAX_ROWS = int(os.environ.get("JOB_DIRECT_MAX_ROWS", "2000"))
 
 # --- email ------------------------------------------------------------------------------------
 # With no mail server configured, mail is written to the worker's log instead of failing.

@@ -22,5 +22,6 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("supervision/", include("supervision.urls")),
     path("notifications/", include("notifications.urls")),
+    path("jobs/", include("notifications.job_urls")),
     path("admin/", admin.site.urls),
 ]
