@@ -95,7 +95,11 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, points
         "cases/detail.html",
         {
             "case": case,
-            "history": history_of(case, hidden=frozenset() if show_contact else PERSONAL_FIELDS),
+            "history": history_of(
+                case,
+                page=request.GET.get("history_page"),
+                hidden=frozenset() if show_contact else PERSONAL_FIELDS,
+            ),
             "transitions": case.transitions.select_related("actor"),
             "targets": targets,
             "can_edit": can_edit,

@@ -152,7 +152,7 @@ def task_detail(request, pk):
             "grades": grades,
             "steps": steps,
             "targets": task.annual_targets.all(),
-            "history": history_of(task),
+            "history": history_of(task, page=request.GET.get("history_page")),
             "can_edit": can_change_units(request.user, task.unit_ids),
             "is_office": access.writes_all,
             "next_steps": _next_steps(task, request.user),
