@@ -106,7 +106,9 @@ _DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'qiansh
 DATABASES = {
     "default": dj_database_url.parse(
         _DATABASE_URL,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if _DATABASE_URL.startswith("sqlite") else "300")),
+        conn_max_age=int(
+            os.environ.get("CONN_MAX_AGE", "0" if _DATABASE_URL.startswith("sqlite") else "300")
+        ),
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
