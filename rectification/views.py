@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -46,7 +47,7 @@ from .forms import (
 )
 from .models import Attachment, LookBackCheck, Measure, RectificationTask
 
-STALE_DAYS = 7
+STALE_DAYS = settings.NO_PROGRESS_DAYS  # the daily dispatch's 无进展 links to ?stale=1
 PUBLIC_STATES = (TaskStatus.PUBLICIZED, TaskStatus.CLOSED, TaskStatus.FILED)
 
 

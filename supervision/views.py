@@ -289,6 +289,10 @@ def warning_list(request):
             warnings = warnings.filter(open_warning_q())
         elif form.cleaned_data["state"]:
             warnings = warnings.filter(state=form.cleaned_data["state"])
+        if form.cleaned_data["raised_from"]:
+            warnings = warnings.filter(raised_on__gte=form.cleaned_data["raised_from"])
+        if form.cleaned_data["raised_to"]:
+            warnings = warnings.filter(raised_on__lte=form.cleaned_data["raised_to"])
     page = Paginator(warnings, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
