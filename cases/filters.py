@@ -1,4 +1,5 @@
 import django_filters
+from django.conf import settings
 from django.db.models import Q
 from django.forms import DateInput
 
@@ -6,8 +7,15 @@ from org.models import Inspection, Unit
 from org.permissions import unit_filter
 from qianshan.common.filters import YesNoAllSelect
 
-from .domain.queries import overdue_q
-from .enums import CaseState
+from .domain.queries import (
+    changed_on_q,
+    due_soon_q,
+    finished_case_q,
+    open_case_q,
+    overdue_as_of_q,
+    overdue_q,
+)
+from .enums import CaseState, CompletionStatus
 from .models import PetitionCase, PollutionType
 
 
@@ -19,6 +27,9 @@ class CaseFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label="当前环节", choices=CaseState.choices, empty_label="全部环节")
     unit = django_filters.ModelChoiceFilter(
         label="责任单位", queryset=Unit.objects.all(), method="filter_unit", empty_label="全部单位"
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label="牵头单位", queryset=Unit.objects.all(), empty_label="全部牵头单位"
     )
     locality = django_filters.ModelChoiceFilter(
         label="行政区域", queryset=Unit.objects.filter(kind="region"), empty_label="全部区域"
@@ -55,6 +66,27 @@ class CaseFilter(django_filters.FilterSet):
         widget=DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(label="逾期", widget=YesNoAllSelect, method="filter_overdue")
+    # The filters the dashboard and home-page figures link to, one per status definition.
+    finished = django_filters.BooleanFilter(label="已办结", widget=YesNoAllSelect, method="filter_finished")
+    due_soon = django_filters.BooleanFilter(
+        label=f"{settings.DUE_SOON_DAYS}日内到期", widget=YesNoAllSelect, method="filter_due_soon"
+    )
+    overdue_on = django_filters.DateFilter(
+        label="截至该日逾期",
+        method="filter_overdue_on",
+        widget=DateInput(attrs={"type": "date"}),
+        help_text="该日结束时已过整改时限且尚未办结的案件（逾期趋势图各点）",
+    )
+    # The filters the stored reports' figures link to.
+    completion_status = django_filters.ChoiceFilter(
+        label="办结状态", choices=CompletionStatus.choices, empty_label="全部办结状态"
+    )
+    changed_on = django_filters.DateFilter(
+        label="当日有流转",
+        method="filter_changed_on",
+        widget=DateInput(attrs={"type": "date"}),
+        help_text="该日有环节流转的案件（按日调度的“昨日变化”）",
+    )
     q = django_filters.CharFilter(label="关键字", method="filter_text")
 
     class Meta:
@@ -71,6 +103,22 @@ class CaseFilter(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(overdue_q()) if value else qs.exclude(overdue_q())
+
+    def filter_finished(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(finished_case_q()) if value else qs.filter(open_case_q())
+
+    def filter_due_soon(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(due_soon_q()) if value else qs.exclude(due_soon_q())
+
+    def filter_overdue_on(self, qs, name, value):
+        return qs.filter(overdue_as_of_q(value)) if value else qs
+
+    def filter_changed_on(self, qs, name, value):
+        return qs.filter(changed_on_q(value)) if value else qs
 
     def filter_text(self, qs, name, value):
         value = value.strip()

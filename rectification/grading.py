@@ -15,7 +15,7 @@ Two readings of a date are in play, on purpose:
   not undo it (done one day late is behind).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,7 +31,6 @@ __all__ = [
     "measure_name",
     "milestone_is_behind",
     "schedule_status_of_measure",
-    "schedule_status_of_task",
 ]
 
 
@@ -71,15 +70,6 @@ class Grade:
     grade: TaskGrade
     label: str
     reason: str
-
-
-# Worst first: a task shows the worst status among its unfinished measures.
-_SEVERITY = (
-    ScheduleStatus.OVERDUE,
-    ScheduleStatus.BEHIND,
-    ScheduleStatus.ON_SCHEDULE,
-    ScheduleStatus.COMPLETE,
-)
 
 
 # --- annual grade (考核办法 评分标准一) -------------------------------------------------
@@ -161,7 +151,12 @@ def milestone_is_behind(milestone: MilestoneFacts, today: date) -> bool:
 
 
 def schedule_status_of_measure(measure: MeasureFacts, today: date) -> ScheduleStatus:
-    """Complete, else overdue (past its deadline), else behind (a milestone late), else on schedule."""
+    """Complete, else overdue (past its deadline), else behind (a milestone late), else on schedule.
+
+    The badge of one measure on a task's page. A task's own status is SQL
+    (rectification.domain.queries.schedule_status_expression); a measure that is overdue or behind
+    here is exactly a measure that ``measure_late_q`` finds late.
+    """
     if measure.complete:
         return ScheduleStatus.COMPLETE
     if measure.deadline is not None and today > measure.deadline:
@@ -169,25 +164,3 @@ def schedule_status_of_measure(measure: MeasureFacts, today: date) -> ScheduleSt
     if any(milestone_is_behind(milestone, today) for milestone in measure.milestones):
         return ScheduleStatus.BEHIND
     return ScheduleStatus.ON_SCHEDULE
-
-
-def schedule_status_of_task(
-    measures: Sequence[MeasureFacts],
-    today: date,
-    *,
-    deadline: date | None = None,
-    target_reached: bool = True,
-) -> ScheduleStatus:
-    """Status of a task: complete when all measures are (and the target is reached), else the
-    worst status of its measures, raised to overdue once the task's own deadline has passed.
-
-    A task without measures is not complete: nothing has been done yet.
-    """
-    statuses = [schedule_status_of_measure(measure, today) for measure in measures]
-    if statuses and target_reached and all(s == ScheduleStatus.COMPLETE for s in statuses):
-        return ScheduleStatus.COMPLETE
-    if deadline is not None and today > deadline:
-        return ScheduleStatus.OVERDUE
-    worst = min(statuses, key=_SEVERITY.index, default=ScheduleStatus.ON_SCHEDULE)
-    # Every measure complete but the target not reached: the task is still open, not "complete".
-    return ScheduleStatus.ON_SCHEDULE if worst == ScheduleStatus.COMPLETE else worst

@@ -50,7 +50,7 @@ from .jobs import task_export_queryset
 from .models import Attachment, LookBackCheck, Measure, RectificationTask
 from .sorting import task_sorting
 
-STALE_DAYS = 7
+STALE_DAYS = settings.NO_PROGRESS_DAYS  # the daily dispatch's 无进展 links to ?stale=1
 PUBLIC_STATES = (TaskStatus.PUBLICIZED, TaskStatus.CLOSED, TaskStatus.FILED)
 
 

@@ -41,10 +41,12 @@ class Series:
     hrefs: list[str] = field(default_factory=list)
 
 
-def _link(href: str, inner: str, title: str) -> str:
+def _link(href: str, inner: str, title: str, value: float | None = None) -> str:
+    """A linked (or plain) group; ``data-figure`` states the number the link's list must total."""
     tip = f"<title>{escape(title)}</title>"
     if href:
-        return f'<a href="{escape(href)}">{tip}{inner}</a>'
+        figure = f' data-figure="{_fmt(value)}"' if value is not None else ""
+        return f'<a href="{escape(href)}"{figure}>{tip}{inner}</a>'
     return f"<g>{tip}{inner}</g>"
 
 
@@ -78,7 +80,7 @@ def hbar_chart(bars: list[Bar], *, width: int = 560, row: int = 26, label_width:
             f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" rx="2" fill="{b.colour}"/>'
             f'<text x="{label_width + w + 6:.1f}" y="{y + row / 2 + 4}" fill="#1d2733" font-weight="bold">{_fmt(b.value)}</text>'
         )
-        parts.append(_link(b.href, inner, f"{b.label}：{_fmt(b.value)}"))
+        parts.append(_link(b.href, inner, f"{b.label}：{_fmt(b.value)}", b.value))
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -110,7 +112,7 @@ def stacked_hbar_chart(
             rect = f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" fill="{s.colour}"/>'
             if w > 16:
                 rect += f'<text x="{x + w / 2:.1f}" y="{y + row / 2 + 4}" text-anchor="middle" fill="#fff" font-size="11">{_fmt(s.value)}</text>'
-            parts.append(_link(s.href, rect, f"{label} · {s.label}：{_fmt(s.value)}"))
+            parts.append(_link(s.href, rect, f"{label} · {s.label}：{_fmt(s.value)}", s.value))
             x += w
         total = sum(s.value for s in segs)
         parts.append(
@@ -154,12 +156,12 @@ def column_chart(
                 cx, cy = left + slot * (i + 0.5), top + plot_h - h
                 points.append(f"{cx:.1f},{cy:.1f}")
                 dot = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{s.colour}"/>'
-                parts.append(_link(href, dot, f"{labels[i]} {s.name}：{_fmt(value)}"))
+                parts.append(_link(href, dot, f"{labels[i]} {s.name}：{_fmt(value)}", value))
             else:
                 bw = slot * 0.7 / len(series)
                 x = left + slot * i + slot * 0.15 + bw * si
                 rect = f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bw:.1f}" height="{h:.1f}" fill="{s.colour}"/>'
-                parts.append(_link(href, rect, f"{labels[i]} {s.name}：{_fmt(value)}"))
+                parts.append(_link(href, rect, f"{labels[i]} {s.name}：{_fmt(value)}", value))
         if line and points:
             parts.insert(
                 len(parts) - len(s.values),

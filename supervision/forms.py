@@ -4,6 +4,7 @@ from org.models import Inspection, Unit
 
 from .enums import ReportKind, WarningLevel, WarningState
 
+UNRESOLVED = "unresolved"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -25,8 +26,14 @@ class WarningFilterForm(forms.Form):
         label="预警等级", choices=[("", "全部等级"), *WarningLevel.choices], required=False
     )
     state = forms.ChoiceField(
-        label="处理状态", choices=[("", "全部状态"), *WarningState.choices], required=False
+        label="处理状态",
+        # 未解除 = open_warning_q (未处理 and 已发督办函), what the dashboard's warning figures count.
+        choices=[("", "全部状态"), (UNRESOLVED, "未解除（含已发督办函）"), *WarningState.choices],
+        required=False,
     )
+    # A weekly or monthly report's warning figures link to the warnings raised in its period.
+    raised_from = forms.DateField(label="预警日期起", required=False, widget=DATE)
+    raised_to = forms.DateField(label="预警日期止", required=False, widget=DATE)
 
 
 class LetterForm(forms.Form):

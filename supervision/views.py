@@ -26,6 +26,7 @@ from .domain.dashboard import dashboard_data
 from .domain.queries import (
     escalation_history,
     letters_visible_to,
+    open_warning_q,
     reports_visible_to,
     warnings_visible_to,
 )
@@ -33,6 +34,7 @@ from .domain.reports import dispatch_for_units, send_report
 from .enums import ReportKind
 from .exporters import report_sheets
 from .forms import (
+    UNRESOLVED,
     DashboardFilterForm,
     LetterForm,
     ReferralForm,
@@ -99,13 +101,13 @@ def index(request):
     week_ranges = [(w.isoformat(), (w + timedelta(days=6)).isoformat()) for w in data["week_starts"]]
     unit_rows = []
     for (unit_id, unit_name), counts in c["by_unit_state"][:12]:
+        # Grouped by lead unit, so the segment opens ?lead_unit= (the list's ?unit= also matches
+        # cooperating units); a case without a lead unit has no list of its own to open.
         segs = [
             charts.Bar(
                 s.label,
                 counts[s.value],
-                reverse("cases:list") + "?" + urlencode(base | {"unit": unit_id, "state": s.value})
-                if unit_id
-                else "",
+                case_url(lead_unit=unit_id, state=s.value) if unit_id else "",
                 STATE_COLOURS[s.value],
             )
             for s in CaseState
@@ -115,8 +117,8 @@ def index(request):
         "unit_state": charts.stacked_hbar_chart(unit_rows, label_width=150),
         "pollution": charts.hbar_chart(
             [
-                charts.Bar(p.name, n, case_url(pollution_type=p.pk), charts.PALETTE[i % len(charts.PALETTE)])
-                for i, (p, n) in enumerate(c["pollution"])
+                charts.Bar(name, n, case_url(pollution_type=pk), charts.PALETTE[i % len(charts.PALETTE)])
+                for i, (pk, name, n) in enumerate(c["pollution"])
             ]
         ),
         "new_closed": charts.column_chart(
@@ -136,6 +138,7 @@ def index(request):
                 ),
             ],
         ),
+        # Each point: the cases overdue at the end of that week's Sunday (this week: today).
         "overdue_trend": charts.column_chart(
             data["weeks"],
             [
@@ -143,7 +146,7 @@ def index(request):
                     "逾期案件",
                     data["overdue_trend"],
                     "#c0392b",
-                    [case_url(overdue="true")] * len(data["weeks"]),
+                    [case_url(overdue_on=day.isoformat()) for day in data["trend_days"]],
                 )
             ],
             line=True,
@@ -161,6 +164,19 @@ def index(request):
     state_legend = [
         (s, STATE_COLOURS[s.value], case_url(state=s.value), c["by_state"][s.value]) for s in CaseState
     ]
+    status_colours = {"complete": "grey", "on_schedule": "green", "behind": "yellow", "overdue": "red"}
+    task_statuses = [
+        (value, label, n, status_colours[value], task_url(schedule=value))
+        for value, label, n in t["statuses"]
+    ]
+    warning_cards = [
+        (
+            level,
+            n,
+            reverse("supervision:warnings") + "?" + urlencode({"level": level.value, "state": UNRESOLVED}),
+        )
+        for level, n in data["warnings"]
+    ]
     filter_errors = _filter_errors(form)
     return render(
         request,
@@ -172,16 +188,22 @@ def index(request):
             "chart": chart,
             "state_legend": state_legend,
             "today": today,
+            "task_statuses": task_statuses,
+            "due_soon_days": settings.DUE_SOON_DAYS,
+            "warning_cards": warning_cards,
             "links": {
                 "cases": case_url(),
+                "cases_finished": case_url(finished="true"),
+                "cases_on_time": case_url(overdue="false"),
                 "cases_overdue": case_url(overdue="true"),
+                "cases_due_soon": case_url(due_soon="true"),
                 "cases_closed": case_url(state="closed"),
-                "cases_key": case_url(is_key="true"),
                 "tasks": task_url(),
+                "tasks_complete": task_url(schedule="complete"),
+                "tasks_on_time": task_url(schedule="on_time"),
                 "tasks_overdue": task_url(overdue="true"),
-                "tasks_in_progress": task_url(status="in_progress"),
-                "warnings": reverse("supervision:warnings"),
-                "letters": reverse("supervision:warnings") + "?state=escalated",
+                "tasks_due_soon": task_url(due_soon="true"),
+                "warnings_escalated": reverse("supervision:warnings") + "?state=escalated",
             },
             "access": access_of(request.user),
         },
@@ -261,9 +283,16 @@ def warning_list(request):
     form = WarningFilterForm(request.GET or None)
     warnings = warnings_visible_to(request.user).select_related("task", "case", "unit")
     if form.is_valid():
-        for key in ("level", "state"):
-            if form.cleaned_data[key]:
-                warnings = warnings.filter(**{key: form.cleaned_data[key]})
+        if form.cleaned_data["level"]:
+            warnings = warnings.filter(level=form.cleaned_data["level"])
+        if form.cleaned_data["state"] == UNRESOLVED:
+            warnings = warnings.filter(open_warning_q())
+        elif form.cleaned_data["state"]:
+            warnings = warnings.filter(state=form.cleaned_data["state"])
+        if form.cleaned_data["raised_from"]:
+            warnings = warnings.filter(raised_on__gte=form.cleaned_data["raised_from"])
+        if form.cleaned_data["raised_to"]:
+            warnings = warnings.filter(raised_on__lte=form.cleaned_data["raised_to"])
     page = Paginator(warnings, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,18 +1,35 @@
 """Reads that views, exports and reports share. Every one starts from the user's scope."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from org.permissions import scope
 
-from ..enums import FINISHED_STATES
-from ..models import Attachment, PetitionCase, ProgressEntry
+from ..enums import FINISHED_STATES, CaseState
+from ..models import Attachment, CaseTransition, PetitionCase, ProgressEntry
+from .transitions import TRANSITIONS
 
 CASE_UNIT_FIELDS = ("lead_unit", "cooperating_units")
 # Seen only by the office and the case's own units; left out of history shown to other readers.
 PERSONAL_FIELDS = frozenset({"complainant_contact"})
+# The states a case reaches 已办结 from in the workflow. A move straight from 已交办 into a finished
+# state is how seeded and imported cases record the state they arrived in, not a finish date.
+COMPLETION_SOURCES = sorted(f for f, t in TRANSITIONS if t == CaseState.COMPLETED)
 
 
 def cases_visible_to(user) -> QuerySet:
@@ -20,18 +37,82 @@ def cases_visible_to(user) -> QuerySet:
     return scope(PetitionCase.objects.all(), user, unit_fields=CASE_UNIT_FIELDS)
 
 
+# --- status definitions (docs/status-definitions.md) -------------------------------------------
+# Each status of a case is defined here once, as a Q over PetitionCase; the badge, the list filter,
+# the dashboard and home-page figures, the reports and the warning sweep all use these.
+
+
+def finished_case_q() -> Q:
+    """已办结: the case has reached 已办结 or a later step (验收、复核、公示、销号、备案)."""
+    return Q(state__in=sorted(FINISHED_STATES))
+
+
 def open_case_q() -> Q:
-    return ~Q(state__in=sorted(FINISHED_STATES))
+    """未办结: every case not finished (重新整改 included)."""
+    return ~finished_case_q()
 
 
 def overdue_q(today=None) -> Q:
+    """逾期: not finished and its deadline is before ``today`` (due today is not yet overdue)."""
     today = today or timezone.localdate()
     return open_case_q() & Q(deadline__lt=today)
 
 
-def due_soon_q(days: int, today=None) -> Q:
+def due_soon_q(days: int | None = None, today=None) -> Q:
+    """即将到期 (N日内到期): not finished, deadline from ``today`` to ``today + days`` inclusive."""
     today = today or timezone.localdate()
+    days = settings.DUE_SOON_DAYS if days is None else days
     return open_case_q() & Q(deadline__gte=today, deadline__lte=today + timedelta(days=days))
+
+
+def on_time_q(today=None) -> Q:
+    """未逾期 (the numerator of 按期率): every case that is not overdue, finished ones included."""
+    return ~overdue_q(today)
+
+
+def _end_of(day: date) -> datetime:
+    """The aware start of the day after ``day`` in Asia/Shanghai."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+
+
+def completions() -> QuerySet:
+    """The workflow's moves of a case (OuterRef "pk") into 已办结. A move straight from 已交办 into
+    a finished state is how seeded and imported cases record their arrival, not a finish."""
+    return CaseTransition.objects.filter(
+        case=OuterRef("pk"), to_state=CaseState.COMPLETED, from_state__in=COMPLETION_SOURCES
+    )
+
+
+def annotate_last_completed(qs: QuerySet) -> QuerySet:
+    """``last_completed_at``: the time of the case's last recorded move into 已办结 (or null)."""
+    last = completions().order_by().values("case").annotate(last=Max("at")).values("last")
+    return qs.annotate(last_completed_at=Subquery(last))
+
+
+def overdue_as_of_q(day: date, *, last_completed: str | None = None) -> Q:
+    """逾期（截至某日末）: the deadline was before ``day`` and the case was not finished by the end
+    of ``day``. A case not finished now was not finished then; a finished case counts as finished
+    on its last recorded move into 已办结 (completions). A case that arrived already finished
+    (no such move recorded) counts as finished all along. For ``day`` = today this is exactly
+    ``overdue_q(today)``.
+
+    ``last_completed`` names an annotate_last_completed annotation to read instead of an EXISTS
+    per row (the dashboard's trend counts twelve days over one annotation); same rule.
+    """
+    end = _end_of(day)
+    if last_completed:
+        finished_later = Q(**{f"{last_completed}__gte": end})
+    else:
+        finished_later = Q(Exists(completions().filter(at__gte=end)))
+    return Q(deadline__lt=day) & (open_case_q() | (finished_case_q() & finished_later))
+
+
+def changed_on_q(day: date) -> Q:
+    """当日有变化: the case moved in its workflow on ``day`` (a transition at any time that day,
+    Asia/Shanghai) — what the daily dispatch's 昨日变化 counts."""
+    start = _end_of(day - timedelta(days=1))
+    moves = CaseTransition.objects.filter(case=OuterRef("pk"), at__gte=start, at__lt=_end_of(day))
+    return Q(Exists(moves))
 
 
 def annotate_overdue(qs: QuerySet, today=None) -> QuerySet:

@@ -1,15 +1,27 @@
 """Reads of tasks and measures that views, exports and reports share; scoped to the user."""
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from org.permissions import scope
 
-from ..enums import DUE_SOON, ScheduleStatus, TaskStatus, warning_colour
+from ..enums import DUE_SOON, ScheduleStatus, TaskGrade, TaskStatus, warning_colour
 from ..grading import (
     Grade,
     MeasureFacts,
@@ -17,9 +29,8 @@ from ..grading import (
     TaskFacts,
     grade_task,
     schedule_status_of_measure,
-    schedule_status_of_task,
 )
-from ..models import Measure, Milestone, ProgressReport, RectificationTask
+from ..models import AnnualTarget, Measure, Milestone, ProgressReport, RectificationTask
 
 # Units that work on a task: they read and change it (RectificationTask.unit_ids).
 TASK_UNIT_FIELDS = ("lead_unit", "cooperating_units")
@@ -29,6 +40,8 @@ TASK_READ_UNIT_FIELDS = (*TASK_UNIT_FIELDS, "accepting_unit")
 FINISHED_TASK_STATES = frozenset(
     {TaskStatus.COMPLETE, TaskStatus.ACCEPTED, TaskStatus.PUBLICIZED, TaskStatus.CLOSED, TaskStatus.FILED}
 )
+# Not a ScheduleStatus: "finished or on schedule", the numerator of the 按序时率 figure.
+ON_TIME = "on_time"
 
 
 def tasks_visible_to(user) -> QuerySet:
@@ -37,24 +50,118 @@ def tasks_visible_to(user) -> QuerySet:
     return scope(RectificationTask.objects.all(), user, unit_fields=TASK_READ_UNIT_FIELDS)
 
 
+# --- status definitions (docs/status-definitions.md) -------------------------------------------
+# Each status of a task is defined here once, as a Q / SQL expression over RectificationTask; the
+# badge, the list filter, the dashboard and home-page figures, the reports and the warning sweep
+# all use these. A day "today" is still running: what is due today is not late before tomorrow.
+
+
+def _today(today):
+    return today or timezone.localdate()
+
+
+def finished_task_q() -> Q:
+    """已完成: the task's status is 已完成 or a later step (验收、公示、销号、备案)."""
+    return Q(status__in=sorted(FINISHED_TASK_STATES))
+
+
 def open_task_q() -> Q:
-    return ~Q(status__in=sorted(FINISHED_TASK_STATES))
+    """未完成: every task not finished (重新整改 included)."""
+    return ~finished_task_q()
 
 
 def overdue_task_q(today=None) -> Q:
-    today = today or timezone.localdate()
-    return open_task_q() & Q(deadline__lt=today)
+    """逾期: not finished and the task's own deadline is before ``today``."""
+    return open_task_q() & Q(deadline__lt=_today(today))
 
 
-def due_soon_task_q(days: int, today=None) -> Q:
-    today = today or timezone.localdate()
+def due_soon_task_q(days: int | None = None, today=None) -> Q:
+    """即将到期 (N日内到期): not finished, deadline from ``today`` to ``today + days`` inclusive."""
+    today = _today(today)
+    days = settings.DUE_SOON_DAYS if days is None else days
     return open_task_q() & Q(deadline__gte=today, deadline__lte=today + timedelta(days=days))
 
 
-def for_list(qs: QuerySet) -> QuerySet:
-    """Tasks ready for a list: related rows joined and what schedule status needs prefetched."""
+def measure_late_q(today=None) -> Q:
+    """A measure (Q over Measure) that is late: not done, and its own deadline is before ``today``
+    or one of its milestones was due before ``today`` and is not done by ``today``."""
+    today = _today(today)
+    late_milestone = Milestone.objects.filter(measure=OuterRef("pk"), due__lt=today).filter(
+        Q(done_on__isnull=True) | Q(done_on__gt=today)
+    )
+    return Q(done=False) & (Q(deadline__lt=today) | Q(Exists(late_milestone)))
+
+
+def behind_task_q(today=None) -> Q:
+    """滞后序时: not finished, not overdue, and at least one of its measures is late
+    (measure_late_q). A measure past its own deadline makes the task behind, not overdue: only
+    the task's own deadline makes a task overdue."""
+    today = _today(today)
+    late = Measure.objects.filter(measure_late_q(today), task=OuterRef("pk"))
+    return open_task_q() & ~Q(deadline__lt=today) & Q(Exists(late))
+
+
+def on_schedule_task_q(today=None) -> Q:
+    """按序时推进: not finished, not overdue and not behind."""
+    today = _today(today)
+    return open_task_q() & ~Q(deadline__lt=today) & ~behind_task_q(today)
+
+
+def on_time_task_q(today=None) -> Q:
+    """已完成或按序时 (the numerator of 按序时率): finished, or on schedule."""
+    return finished_task_q() | on_schedule_task_q(today)
+
+
+def changed_on_task_q(day: date) -> Q:
+    """当日有更新: the task's own row, one of its measures or milestones, or a progress report of it
+    changed on ``day`` (history rows of that day, Asia/Shanghai) — the daily dispatch's 昨日变化."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    when = {"history_date__gte": start, "history_date__lt": start + timedelta(days=1)}
+    measures = Measure.objects.filter(task=OuterRef(OuterRef("pk"))).values("pk")
+    return (
+        Q(Exists(RectificationTask.history.filter(id=OuterRef("pk"), **when)))
+        | Q(Exists(Measure.history.filter(task_id=OuterRef("pk"), **when)))
+        | Q(Exists(Milestone.history.filter(measure_id__in=measures, **when)))
+        | Q(Exists(ProgressReport.history.filter(task_id=OuterRef("pk"), **when)))
+    )
+
+
+def schedule_status_q(status: str, today=None) -> Q:
+    """The Q of one schedule status (a ScheduleStatus value, or "on_time")."""
+    return {
+        ScheduleStatus.COMPLETE: lambda: finished_task_q(),
+        ScheduleStatus.OVERDUE: lambda: overdue_task_q(today),
+        ScheduleStatus.BEHIND: lambda: behind_task_q(today),
+        ScheduleStatus.ON_SCHEDULE: lambda: on_schedule_task_q(today),
+        ON_TIME: lambda: on_time_task_q(today),
+    }[status]()
+
+
+def schedule_status_expression(today=None) -> Case:
+    """序时进度状态 as one SQL CASE: 已完成, else 逾期, else 滞后序时, else 按序时推进."""
+    today = _today(today)
+    return Case(
+        When(finished_task_q(), then=Value(ScheduleStatus.COMPLETE.value)),
+        When(Q(deadline__lt=today), then=Value(ScheduleStatus.OVERDUE.value)),
+        When(behind_task_q(today), then=Value(ScheduleStatus.BEHIND.value)),
+        default=Value(ScheduleStatus.ON_SCHEDULE.value),
+        output_field=CharField(),
+    )
+
+
+def annotate_schedule_status(qs: QuerySet, today=None) -> QuerySet:
+    """Each task with ``schedule_status`` (see schedule_status_expression), computed in SQL."""
+    return qs.annotate(schedule_status=schedule_status_expression(today))
+
+
+def for_list(qs: QuerySet, today: date | None = None) -> QuerySet:
+    """Tasks ready for a list: related rows joined, ``schedule_status`` annotated (SQL) and the
+    measures, milestones and targets prefetched."""
     return with_schedule_data(
-        qs.select_related("inspection", "lead_unit").prefetch_related("cooperating_units")
+        annotate_schedule_status(
+            qs.select_related("inspection", "lead_unit").prefetch_related("cooperating_units"), today
+        )
     )
 
 
@@ -87,20 +194,9 @@ def schedule_of_measure(measure: Measure, today: date) -> ScheduleStatus:
     return schedule_status_of_measure(measure_facts(measure), today)
 
 
-def schedule_of_task(task: RectificationTask, today: date) -> ScheduleStatus:
-    """Uses prefetched measures/milestones/targets (see with_schedule_data): no query per task."""
-    if task.status in FINISHED_TASK_STATES:
-        return ScheduleStatus.COMPLETE
-    return schedule_status_of_task(
-        [measure_facts(m) for m in task.measures.all()],
-        today,
-        deadline=task.deadline,
-        target_reached=not any(t.reached is False for t in task.annual_targets.all()),
-    )
-
-
 def warning_of(status: str, deadline: date | None, today: date) -> tuple[str, str]:
-    """(label, colour) in the 三单预警 palette: red overdue, yellow behind, blue due within DUE_SOON_DAYS."""
+    """(label, colour) of the badge in the 三单预警 palette: red overdue, yellow behind, blue on
+    schedule and due within DUE_SOON_DAYS (due_soon_task_q), green on schedule, grey finished."""
     if (
         status == ScheduleStatus.ON_SCHEDULE
         and deadline
@@ -111,17 +207,17 @@ def warning_of(status: str, deadline: date | None, today: date) -> tuple[str, st
 
 
 def tasks_with_status(qs: QuerySet, today: date | None = None) -> list[RectificationTask]:
-    """The tasks of ``qs`` with ``schedule_status``, ``warning`` and ``warning_colour`` set, in a
-    constant number of queries (one per prefetched relation)."""
-    today = today or timezone.localdate()
-    tasks = list(with_schedule_data(qs))
+    """The tasks of ``qs`` with ``schedule_status`` (from SQL), ``warning`` and ``warning_colour``
+    set, their measures, milestones and targets prefetched (one query per relation)."""
+    today = _today(today)
+    tasks = list(with_schedule_data(annotate_schedule_status(qs, today)))
     for task in tasks:
         annotate_task(task, today)
     return tasks
 
 
 def annotate_task(task: RectificationTask, today: date) -> RectificationTask:
-    task.schedule_status = schedule_of_task(task, today)
+    """Set the badge (``warning``, ``warning_colour``) of a task fetched with annotate_schedule_status."""
     task.warning, task.warning_colour = warning_of(task.schedule_status, task.deadline, today)
     return task
 
@@ -181,6 +277,32 @@ def graded_tasks(qs: QuerySet, year: int, *, today: date | None = None) -> list[
     for task in tasks:
         task.grade = grade_of(task, year, today=today)
     return tasks
+
+
+GRADE_NONE = "none"  # not a TaskGrade: the task cannot be graded yet (未评定)
+
+
+def grade_expression(year: int, today: date | None = None) -> Case:
+    """This ``year``'s four-level grade of a task as one SQL CASE, the same rules as grade_of /
+    grading.grade_task (domain.md §3) with "none" (未评定) where grade_of gives a reason instead:
+    no measures, no target for the year, or the target not yet assessed."""
+    as_of = grade_as_of(year, today)
+    target = AnnualTarget.objects.filter(task=OuterRef("pk"), year=year)
+    measures = Measure.objects.filter(task=OuterRef("pk"))
+    # Complete as of the cut-off: done, and not done after it (measure_facts with as_of).
+    incomplete = measures.filter(Q(done=False) | Q(done_on__gt=as_of))
+    late = Milestone.objects.filter(measure__task=OuterRef("pk"), due__year=year, due__lte=as_of).filter(
+        Q(done_on__isnull=True) | Q(done_on__gt=F("due"))
+    )
+    return Case(
+        When(~Q(Exists(measures)), then=Value(GRADE_NONE)),
+        When(~Q(Exists(target.filter(reached__isnull=False))), then=Value(GRADE_NONE)),
+        When(Exists(target.filter(reached=False)), then=Value(TaskGrade.FAIL.value)),
+        When(~Q(Exists(incomplete)), then=Value(TaskGrade.EXCELLENT.value)),
+        When(Exists(late), then=Value(TaskGrade.PASS.value)),
+        default=Value(TaskGrade.GOOD.value),
+        output_field=CharField(),
+    )
 
 
 def task_grades_for_year(year: int, *, units=None, today: date | None = None) -> dict[int, Counter]:

@@ -3,14 +3,14 @@
 from django import template
 from django.utils import timezone
 
-from rectification.domain.queries import schedule_of_task, warning_of
+from rectification.domain.queries import warning_of
 
 register = template.Library()
 
 
 @register.inclusion_tag("rectification/_warning.html")
 def task_warning(task):
-    """The schedule-status badge of a task whose measures, milestones and targets are prefetched."""
+    """The schedule-status badge of a task fetched with annotate_schedule_status (e.g. for_list)."""
     today = timezone.localdate()
-    label, colour = warning_of(schedule_of_task(task, today), task.deadline, today)
+    label, colour = warning_of(task.schedule_status, task.deadline, today)
     return {"label": label, "colour": colour}

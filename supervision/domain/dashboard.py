@@ -1,28 +1,27 @@
 """The coordination office's dashboard: totals, rates and chart series from the user's scope.
 
-Loads in a fixed number of queries whatever the number of tasks and cases (asserted in tests).
+Every figure is an SQL aggregate over the user's scoped rows, counted with the status
+definitions of the owning app (docs/status-definitions.md), so the list a figure links to —
+filtered with the same definition — has exactly that many rows. One query per chart or row of
+cards: a fixed number of queries whatever the number of tasks and cases (asserted in tests), and
+no model object per case or task.
 """
 
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q
 
-from cases.domain.queries import cases_visible_to
-from cases.domain.transitions import TRANSITIONS
-from cases.enums import FINISHED_STATES, CaseState
-from cases.models import CaseTransition, PetitionCase, PollutionType
-from rectification.domain.queries import grade_of, tasks_with_status
+from cases.domain import queries as case_q
+from cases.enums import CaseState
+from cases.models import PetitionCase
+from rectification.domain import queries as task_q
 from rectification.enums import ScheduleStatus, TaskGrade
-from rectification.grading import Grade
 
-from ..enums import LetterState, WarningLevel, WarningState
-from .queries import letters_visible_to, tasks_visible_to, warnings_visible_to
+from ..enums import WarningLevel, WarningState
+from .queries import open_warning_q, tasks_visible_to, warnings_visible_to
 
 WEEKS = 12
-# The states a case reaches 已办结 from in the workflow (cases.domain.transitions.TRANSITIONS).
-COMPLETION_SOURCES = sorted(f for f, t in TRANSITIONS if t == CaseState.COMPLETED)
 
 
 def _by_unit(qs, unit):
@@ -32,138 +31,143 @@ def _by_unit(qs, unit):
     return qs.filter(Q(lead_unit=unit) | Q(Exists(coop)))
 
 
+def week_starts(today: date) -> list[date]:
+    """The Mondays of the last WEEKS weeks, this week last."""
+    week0 = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
+    return [week0 + timedelta(weeks=i) for i in range(WEEKS)]
+
+
+def trend_day(start: date, today: date) -> date:
+    """The day a week's trend point is taken: its Sunday, or today for this week."""
+    return min(start + timedelta(days=6), today)
+
+
 def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
-    cases = cases_visible_to(user)
-    tasks_qs = tasks_visible_to(user)
+    cases = case_q.cases_visible_to(user)
+    tasks = tasks_visible_to(user)
     if inspection is not None:
-        cases, tasks_qs = cases.filter(inspection=inspection), tasks_qs.filter(inspection=inspection)
+        cases, tasks = cases.filter(inspection=inspection), tasks.filter(inspection=inspection)
     if unit is not None:
-        cases, tasks_qs = _by_unit(cases, unit), _by_unit(tasks_qs, unit)
-
-    rows = list(
-        cases.values_list(
-            "pk", "state", "deadline", "lead_unit_id", "lead_unit__name", "transferred_on", "closed_on"
-        )
-    )
-    # When each case really reached 已办结: its last workflow transition into completed (see
-    # _overdue_at). A transition straight from received into a finished state is how seeded and
-    # imported cases record the state they arrived in, not a finish date, so it is left out.
-    completed_at = dict(
-        CaseTransition.objects.filter(
-            case__in=cases.values("pk"), to_state=CaseState.COMPLETED, from_state__in=COMPLETION_SOURCES
-        )
-        .order_by()
-        .values_list("case_id")
-        .annotate(last=Max("at"))
-    )
-    finished_on = {pk: timezone.localdate(at) for pk, at in completed_at.items()}
-    pollution = list(
-        PollutionType.objects.annotate(
-            n=Count("petitioncase", filter=Q(petitioncase__in=cases.values("pk")))
-        ).filter(n__gt=0)
-    )
-    case_total = len(rows)
-    case_done = sum(1 for r in rows if r[1] in FINISHED_STATES)
-    case_overdue = sum(1 for r in rows if r[1] not in FINISHED_STATES and r[2] and r[2] < today)
-    by_unit_state: dict[tuple, Counter] = {}
-    for _, state, _, unit_id, unit_name, _, _ in rows:
-        by_unit_state.setdefault((unit_id, unit_name or "未定单位"), Counter())[state] += 1
-
-    # Schedule status and this year's grade, both as rectification computes them (4 queries).
-    tasks = tasks_with_status(
-        tasks_qs.select_related("lead_unit").only("pk", "number", "status", "deadline", "lead_unit__name"),
-        today,
-    )
-    status_counts = Counter(t.schedule_status for t in tasks)
-    grades = Counter()
-    for task in tasks:
-        grade = grade_of(task, today.year, today=today)
-        grades[grade.grade if isinstance(grade, Grade) else "none"] += 1
-    task_total = len(tasks)
-
+        cases, tasks = _by_unit(cases, unit), _by_unit(tasks, unit)
+    weeks = week_starts(today)
+    case_figures = _case_figures(cases, today, weeks)
+    task_figures = _task_figures(tasks, today)
     open_warnings = Counter(
         dict(
             warnings_visible_to(user)
-            .filter(state__in=[WarningState.OPEN, WarningState.ESCALATED])
+            .filter(open_warning_q())
             .order_by()
             .values_list("level")
             .annotate(n=Count("pk"))
         )
     )
-    letters_open = letters_visible_to(user).filter(state=LetterState.ISSUED).count()
-
-    week0 = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
-    weeks = [week0 + timedelta(weeks=i) for i in range(WEEKS)]
-    new_per_week, closed_per_week, overdue_trend = [0] * WEEKS, [0] * WEEKS, []
-    for _, _, _, _, _, transferred_on, closed_on in rows:
-        for i, start in enumerate(weeks):
-            if transferred_on and start <= transferred_on < start + timedelta(days=7):
-                new_per_week[i] += 1
-            if closed_on and start <= closed_on < start + timedelta(days=7):
-                closed_per_week[i] += 1
-    for start in weeks:
-        end = min(start + timedelta(days=6), today)  # the week's Sunday; this week: today
-        overdue_trend.append(
-            sum(
-                1
-                for pk, state, deadline, *_ in rows
-                if _overdue_at(end, state, deadline, finished_on.get(pk))
-            )
-        )
-
+    escalated = warnings_visible_to(user).filter(state=WarningState.ESCALATED).count()
     return {
-        "cases": {
-            "total": case_total,
-            "done": case_done,
-            "overdue": case_overdue,
-            "key": None,
-            "completion_rate": _rate(case_done, case_total),
-            "on_time_rate": _rate(case_total - case_overdue, case_total),
-            "by_state": Counter(r[1] for r in rows),
-            "by_unit_state": sorted(by_unit_state.items(), key=lambda kv: -sum(kv[1].values())),
-            "pollution": [(p, p.n) for p in sorted(pollution, key=lambda p: -p.n)],
-        },
-        "tasks": {
-            "total": task_total,
-            "complete": status_counts[ScheduleStatus.COMPLETE],
-            "on_schedule": status_counts[ScheduleStatus.ON_SCHEDULE],
-            "behind": status_counts[ScheduleStatus.BEHIND],
-            "overdue": status_counts[ScheduleStatus.OVERDUE],
-            "completion_rate": _rate(status_counts[ScheduleStatus.COMPLETE], task_total),
-            "on_time_rate": _rate(
-                status_counts[ScheduleStatus.COMPLETE] + status_counts[ScheduleStatus.ON_SCHEDULE], task_total
-            ),
-            # (grade value for the task list's ?grade= filter, label, count)
-            "grades": [(g.value, g.label, grades[g.value]) for g in TaskGrade]
-            + [("none", "未评定", grades["none"])],
-        },
+        "cases": case_figures,
+        "tasks": task_figures,
         "warnings": [(lv, open_warnings[lv.value]) for lv in WarningLevel],
-        "letters_open": letters_open,
+        "warnings_escalated": escalated,
         "weeks": [w.strftime("%m-%d") for w in weeks],
         "week_starts": weeks,
-        "new_per_week": new_per_week,
-        "closed_per_week": closed_per_week,
-        "overdue_trend": overdue_trend,
+        "trend_days": [trend_day(w, today) for w in weeks],
+        "new_per_week": case_figures.pop("new_per_week"),
+        "closed_per_week": case_figures.pop("closed_per_week"),
+        "overdue_trend": case_figures.pop("overdue_trend"),
         "states": list(CaseState),
     }
 
 
-def _overdue_at(end: date, state: str, deadline: date | None, finished_on: date | None) -> bool:
-    """Was the case overdue at the end of day ``end``: deadline passed and not finished by then?
+def _case_figures(cases, today: date, weeks: list[date]) -> dict:
+    """Cards and weekly series in one aggregate query; unit × state and pollution types in one
+    grouped query each (3 queries)."""
+    counts = {
+        "total": Count("pk"),
+        "done": Count("pk", filter=case_q.finished_case_q()),
+        "overdue": Count("pk", filter=case_q.overdue_q(today)),
+        "on_time": Count("pk", filter=case_q.on_time_q(today)),
+        "due_soon": Count("pk", filter=case_q.due_soon_q(None, today)),
+    }
+    for i, start in enumerate(weeks):
+        end = start + timedelta(days=6)
+        counts[f"new_{i}"] = Count("pk", filter=Q(transferred_on__gte=start, transferred_on__lte=end))
+        counts[f"closed_{i}"] = Count("pk", filter=Q(closed_on__gte=start, closed_on__lte=end))
+        counts[f"trend_{i}"] = Count(
+            "pk",
+            filter=case_q.overdue_as_of_q(trend_day(start, today), last_completed="last_completed_at"),
+        )
+    figures = case_q.annotate_last_completed(cases.order_by()).aggregate(**counts)
 
-    - a case not in a finished state now (open or 重新整改) is unfinished: overdue once its
-      deadline has passed, so the trend's last point (today) equals the headline figure;
-    - a finished case with a recorded completion (rectifying/investigating → completed) was
-      finished on that transition's local (Asia/Shanghai) date;
-    - a finished case with no such record (imported, or seeded straight into its state) has no
-      known finish date; it reached its state before it came into this system, so it is taken as
-      finished by the earliest of its deadline, publicity and closing dates — i.e. never overdue.
-    """
-    if not deadline or deadline >= end:
-        return False
-    if state not in FINISHED_STATES:
-        return True
-    return finished_on is not None and finished_on > end
+    by_unit_state: dict[tuple, Counter] = {}
+    by_state: Counter = Counter()
+    for unit_id, unit_name, state, n in (
+        cases.order_by().values_list("lead_unit_id", "lead_unit__name", "state").annotate(n=Count("pk"))
+    ):
+        by_unit_state.setdefault((unit_id, unit_name or "未定单位"), Counter())[state] += n
+        by_state[state] += n
+    pollution = [
+        row
+        for row in cases.order_by()
+        .values_list("pollution_types", "pollution_types__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "pollution_types__name")
+        if row[0] is not None  # the cases without a pollution type
+    ]
+    total, done, overdue = figures["total"], figures["done"], figures["overdue"]
+    return {
+        "total": total,
+        "done": done,
+        "overdue": overdue,
+        "on_time": figures["on_time"],
+        "due_soon": figures["due_soon"],
+        "completion_rate": _rate(done, total),
+        "on_time_rate": _rate(figures["on_time"], total),
+        "by_state": by_state,
+        "by_unit_state": sorted(by_unit_state.items(), key=lambda kv: (-sum(kv[1].values()), kv[0][1])),
+        # (pollution type id, name, cases)
+        "pollution": pollution,
+        "new_per_week": [figures[f"new_{i}"] for i in range(len(weeks))],
+        "closed_per_week": [figures[f"closed_{i}"] for i in range(len(weeks))],
+        "overdue_trend": [figures[f"trend_{i}"] for i in range(len(weeks))],
+    }
+
+
+def _task_figures(tasks, today: date) -> dict:
+    """Schedule-status cards in one aggregate query, this year's grades in one grouped query."""
+    figures = tasks.order_by().aggregate(
+        total=Count("pk"),
+        complete=Count("pk", filter=task_q.finished_task_q()),
+        on_schedule=Count("pk", filter=task_q.on_schedule_task_q(today)),
+        behind=Count("pk", filter=task_q.behind_task_q(today)),
+        overdue=Count("pk", filter=task_q.overdue_task_q(today)),
+        on_time=Count("pk", filter=task_q.on_time_task_q(today)),
+        due_soon=Count("pk", filter=task_q.due_soon_task_q(None, today)),
+    )
+    grades = Counter(
+        dict(
+            tasks.order_by()
+            .annotate(grade_now=task_q.grade_expression(today.year, today))
+            .values_list("grade_now")
+            .annotate(n=Count("pk"))
+        )
+    )
+    total = figures["total"]
+    return {
+        **figures,
+        "completion_rate": _rate(figures["complete"], total),
+        "on_time_rate": _rate(figures["on_time"], total),
+        # (grade value for the task list's ?grade= filter, label, count)
+        "grades": [(g.value, g.label, grades[g.value]) for g in TaskGrade]
+        + [(task_q.GRADE_NONE, "未评定", grades[task_q.GRADE_NONE])],
+        "statuses": [
+            (s.value, s.label, figures[key])
+            for s, key in (
+                (ScheduleStatus.COMPLETE, "complete"),
+                (ScheduleStatus.ON_SCHEDULE, "on_schedule"),
+                (ScheduleStatus.BEHIND, "behind"),
+                (ScheduleStatus.OVERDUE, "overdue"),
+            )
+        ],
+    }
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -20,6 +20,7 @@ from org.permissions import access_of
 from rectification.domain.queries import tasks_visible_to
 from rectification.models import Measure, Milestone, ProgressReport, RectificationTask
 
+from ..enums import WarningState
 from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, Report, SupervisionLetter
 
 
@@ -76,6 +77,12 @@ def _item_scope(qs: QuerySet, user) -> QuerySet:
     return qs.filter(
         Q(task__in=tasks_visible_to(user).values("pk")) | Q(case__in=cases_visible_to(user).values("pk"))
     )
+
+
+def open_warning_q() -> Q:
+    """未解除的预警: a warning not yet resolved — still open, or escalated to a supervision letter
+    (已发督办函), which stays open until the item is done or re-dated (docs/status-definitions.md)."""
+    return Q(state__in=[WarningState.OPEN, WarningState.ESCALATED])
 
 
 def warnings_visible_to(user) -> QuerySet:

@@ -15,17 +15,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
-from cases.enums import FINISHED_STATES
+from cases.domain.queries import finished_case_q, open_case_q
 from cases.models import PetitionCase
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
-from rectification.domain.queries import open_task_q, tasks_with_status
+from rectification.domain.queries import annotate_schedule_status, open_task_q
 from rectification.enums import ScheduleStatus
 from rectification.models import RectificationTask
 
 from ..enums import WarningLevel, WarningState
 from ..models import EarlyWarning
-from .queries import office_users, unit_heads
+from .queries import office_users, open_warning_q, unit_heads
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,12 @@ def sweep_warnings(*, today: date, actor=None) -> list[EarlyWarning]:
     heads of the item's lead unit and the office (after commit).
     """
     wanted = []  # (kind, item, unit_id, deadline, verdict)
-    cases = PetitionCase.objects.exclude(state__in=sorted(FINISHED_STATES)).filter(deadline__isnull=False)
+    cases = PetitionCase.objects.filter(open_case_q(), deadline__isnull=False)
     for case in cases.only("pk", "receipt_no", "deadline", "lead_unit_id", "state"):
         verdict = warning_for(case.deadline, today)
         if verdict:
             wanted.append(("case", case, case.lead_unit_id, case.deadline, verdict))
-    tasks = tasks_with_status(
+    tasks = annotate_schedule_status(
         RectificationTask.objects.filter(open_task_q()).only(
             "pk", "number", "deadline", "lead_unit_id", "status"
         ),
@@ -111,8 +111,8 @@ def sweep_warnings(*, today: date, actor=None) -> list[EarlyWarning]:
 
 def _resolve_stale(today: date) -> int:
     """Open warnings whose item is finished, or whose deadline was moved, are resolved."""
-    open_warnings = EarlyWarning.objects.filter(state__in=[WarningState.OPEN, WarningState.ESCALATED])
-    done_cases = open_warnings.filter(case__state__in=sorted(FINISHED_STATES))
+    open_warnings = EarlyWarning.objects.filter(open_warning_q())
+    done_cases = open_warnings.filter(case__in=PetitionCase.objects.filter(finished_case_q()))
     done_tasks = open_warnings.filter(task__isnull=False).exclude(
         task__in=RectificationTask.objects.filter(open_task_q())
     )
@@ -126,9 +126,9 @@ def _resolve_stale(today: date) -> int:
         reason = "事项已完成，预警自动解除" if pk in done else "整改时限已调整，预警自动解除"
         with transaction.atomic():
             # A conditional update claims the row (a concurrent sweep resolves it once) ...
-            claimed = EarlyWarning.objects.filter(
-                pk=pk, state__in=[WarningState.OPEN, WarningState.ESCALATED]
-            ).update(state=WarningState.RESOLVED, resolved_on=today)
+            claimed = EarlyWarning.objects.filter(open_warning_q(), pk=pk).update(
+                state=WarningState.RESOLVED, resolved_on=today
+            )
             if claimed:
                 # ... and, as .update() bypasses simple-history, a save of the fresh row records it.
                 record_history(EarlyWarning.objects.get(pk=pk), actor=None, reason=reason)

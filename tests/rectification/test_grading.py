@@ -14,7 +14,6 @@ from rectification.grading import (
     late_milestones_in_year,
     milestone_is_behind,
     schedule_status_of_measure,
-    schedule_status_of_task,
 )
 
 D = date.fromisoformat
@@ -218,43 +217,7 @@ ON_SCHEDULE = measure(False, ms("2021-07-31"))
 BEHIND = measure(False, ms("2021-06-01"))
 OVERDUE = measure(False, deadline="2021-06-01")
 
-TASK_STATUS_CASES = [
-    pytest.param((COMPLETE, COMPLETE), {}, ScheduleStatus.COMPLETE, id="all_complete"),
-    pytest.param(
-        (COMPLETE, COMPLETE),
-        {"deadline": D("2021-06-01")},
-        ScheduleStatus.COMPLETE,
-        id="complete_even_after_deadline",
-    ),
-    pytest.param((COMPLETE, ON_SCHEDULE), {}, ScheduleStatus.ON_SCHEDULE, id="one_open_on_schedule"),
-    pytest.param((COMPLETE, ON_SCHEDULE, BEHIND), {}, ScheduleStatus.BEHIND, id="worst_is_behind"),
-    pytest.param((BEHIND, OVERDUE, COMPLETE), {}, ScheduleStatus.OVERDUE, id="worst_is_overdue"),
-    pytest.param(
-        (ON_SCHEDULE,), {"deadline": D("2021-06-30")}, ScheduleStatus.ON_SCHEDULE, id="deadline_today"
-    ),
-    pytest.param(
-        (ON_SCHEDULE,), {"deadline": D("2021-06-29")}, ScheduleStatus.OVERDUE, id="deadline_yesterday"
-    ),
-    pytest.param((), {}, ScheduleStatus.ON_SCHEDULE, id="no_measures_is_not_complete"),
-    pytest.param((), {"deadline": D("2021-06-29")}, ScheduleStatus.OVERDUE, id="no_measures_past_deadline"),
-    pytest.param(
-        (COMPLETE,),
-        {"target_reached": False},
-        ScheduleStatus.ON_SCHEDULE,
-        id="all_complete_target_not_reached_is_open",
-    ),
-    pytest.param(
-        (COMPLETE,),
-        {"target_reached": False, "deadline": D("2021-06-29")},
-        ScheduleStatus.OVERDUE,
-        id="all_complete_target_not_reached_past_deadline",
-    ),
-]
-
-
-@pytest.mark.parametrize(("measures", "kwargs", "status"), TASK_STATUS_CASES)
-def test_schedule_status_of_task(measures, kwargs, status):
-    assert schedule_status_of_task(measures, TODAY, **kwargs) == status
+# A task's schedule status is SQL now: tests/rectification/test_status_definitions.py.
 
 
 def test_schedule_status_labels_and_warning_colours():
