@@ -16,7 +16,7 @@ from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
-from qianshan.common.listing import paginate, query_without_page
+from qianshan.common.listing import fast_selects, paginate, query_without_page
 from qianshan.common.pdf import pdf_response
 
 from .domain import queries
@@ -63,6 +63,7 @@ def task_list(request):
     if stale:
         qs = queries.tasks_without_progress_since(qs, today - timedelta(days=STALE_DAYS))
     sorting = task_sorting(request.GET)
+    fast_selects(task_filter.form)
     page = paginate(request.GET, sorting.apply(qs), 50)
     tasks = [queries.annotate_task(task, today) for task in page.object_list]
     return render(
