@@ -145,7 +145,7 @@ def test_case_list_query_count_does_not_grow(n, client, users, unit_a, django_as
     bulk_cases(n, inspection=InspectionFactory(), lead_unit=unit_a, cooperating=UnitFactory())
     client.force_login(users["staff"])
     # one count (the per-state chips; the paginator reuses their sum)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get("/cases/")
     assert len(response.context["page"]) == min(n, 50)
     assert response.context["total"] == n

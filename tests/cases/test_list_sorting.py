@@ -124,6 +124,6 @@ def test_sorted_case_list_with_keyword_query_count_is_fixed(
     client.force_login(users["staff"])
     # session, user, roles, units; filter choices; ONE count (state chips); the page with its
     # prefetched types and cooperating units
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get("/cases/?sort=-deadline&q=噪声&page=1")
     assert response.context["total"] == n
