@@ -65,7 +65,7 @@ def main() -> None:
         text=True,
         check=False,
     )
-    if probe.stdout.strip() != "True":
+    if probe.stdout.strip().splitlines()[-1:] != ["True"]:
         print(
             "load_test: 跳过——先运行 manage.py generate_load_data --cases N（压测用户 gen_office / gen_staffNNN）"
         )
