@@ -118,7 +118,11 @@ def main() -> None:
             report(prefix, users, seconds)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a worker stuck in a slow request: stop it hard
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def report(prefix: str, users: int, seconds: int) -> None:
