@@ -126,14 +126,17 @@ def m2m_names(qs: QuerySet, field_name: str, attr: str) -> dict[int, str]:
     }
 
 
-def ledger_rows(qs: QuerySet) -> Iterator[list]:
-    """One row per case of ``qs`` in LEDGER_HEADERS order; 1 + len(LEDGER_M2M) queries in all."""
+def ledger_rows(qs: QuerySet, order: tuple[str, ...] = LEDGER_ORDER) -> Iterator[list]:
+    """One row per case of ``qs`` in LEDGER_HEADERS order; 1 + len(LEDGER_M2M) queries in all.
+
+    ``order`` is the list's sort (the exported rows come in the order the user saw them).
+    """
     names = {field_name: m2m_names(qs, field_name, attr) for field_name, attr in LEDGER_M2M}
     types, cooperating, related = (names[f] for f, _ in LEDGER_M2M)
     channel, finding, completion, state = (
         _choices(n) for n in ("channel", "finding", "completion_status", "state")
     )
-    cases = qs.order_by(*LEDGER_ORDER).values(*LEDGER_FIELDS).iterator(chunk_size=CHUNK)
+    cases = qs.order_by(*order).values(*LEDGER_FIELDS).iterator(chunk_size=CHUNK)
     for seq, c in enumerate(cases, start=1):
         pk = c["pk"]
         yield [
@@ -166,8 +169,8 @@ def ledger_rows(qs: QuerySet) -> Iterator[list]:
         ]
 
 
-def ledger_sheet(qs: QuerySet) -> tuple:
-    return ("信访案件台账", LEDGER_HEADERS, ledger_rows(qs), LEDGER_WIDTHS)
+def ledger_sheet(qs: QuerySet, order: tuple[str, ...] = LEDGER_ORDER) -> tuple:
+    return ("信访案件台账", LEDGER_HEADERS, ledger_rows(qs, order), LEDGER_WIDTHS)
 
 
 # --- public disclosure ---------------------------------------------------------------------------

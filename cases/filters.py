@@ -7,8 +7,15 @@ from org.models import Inspection, Unit
 from org.permissions import unit_filter
 from qianshan.common.filters import YesNoAllSelect
 
-from .domain.queries import due_soon_q, finished_case_q, open_case_q, overdue_as_of_q, overdue_q
-from .enums import CaseState
+from .domain.queries import (
+    changed_on_q,
+    due_soon_q,
+    finished_case_q,
+    open_case_q,
+    overdue_as_of_q,
+    overdue_q,
+)
+from .enums import CaseState, CompletionStatus
 from .models import PetitionCase, PollutionType
 
 
@@ -70,6 +77,16 @@ class CaseFilter(django_filters.FilterSet):
         widget=DateInput(attrs={"type": "date"}),
         help_text="该日结束时已过整改时限且尚未办结的案件（逾期趋势图各点）",
     )
+    # The filters the stored reports' figures link to.
+    completion_status = django_filters.ChoiceFilter(
+        label="办结状态", choices=CompletionStatus.choices, empty_label="全部办结状态"
+    )
+    changed_on = django_filters.DateFilter(
+        label="当日有流转",
+        method="filter_changed_on",
+        widget=DateInput(attrs={"type": "date"}),
+        help_text="该日有环节流转的案件（按日调度的“昨日变化”）",
+    )
     q = django_filters.CharFilter(label="关键字", method="filter_text")
 
     class Meta:
@@ -99,6 +116,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_overdue_on(self, qs, name, value):
         return qs.filter(overdue_as_of_q(value)) if value else qs
+
+    def filter_changed_on(self, qs, name, value):
+        return qs.filter(changed_on_q(value)) if value else qs
 
     def filter_text(self, qs, name, value):
         value = value.strip()

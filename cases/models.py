@@ -148,6 +148,13 @@ class PetitionCase(models.Model):
             models.Index(fields=["state"], name="cases_case_state_idx"),
             models.Index(fields=["deadline"], name="cases_case_deadline_idx"),
             models.Index(fields=["lead_unit", "state"], name="cases_case_unit_state_idx"),
+            # one per order the case list offers (cases/sorting.py), ending in id like the order
+            models.Index(
+                fields=["inspection", "batch", "receipt_no", "id"], name="cases_case_list_order_idx"
+            ),
+            models.Index(fields=["receipt_no", "id"], name="cases_case_receipt_sort_idx"),
+            models.Index(fields=["batch", "receipt_no", "id"], name="cases_case_batch_sort_idx"),
+            models.Index(fields=["deadline", "id"], name="cases_case_deadline_sort_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,19 +1,21 @@
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from notifications.domain.background import JobError, start_job
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
+from qianshan.common.listing import fast_selects, paginate, query_without_page
 
 from .domain import transitions
 from .domain.archive import archive_catalogue, photo_pairs, points_summary
@@ -38,7 +40,9 @@ from .enums import AttachmentKind, CaseState, PhotoStage
 from .exporters import ledger_sheet
 from .filters import CaseFilter
 from .forms import AttachmentForm, CaseForm, HandlingForm, PointFormSet, ProgressForm, TransitionForm
+from .jobs import ledger_queryset
 from .models import Attachment, InvestigationPoint
+from .sorting import case_sorting
 
 PAGE_SIZE = 50
 
@@ -48,20 +52,23 @@ def case_list(request):
     visible = cases_visible_to(request.user)
     case_filter = CaseFilter(request.GET, queryset=visible)
     filtered = case_filter.qs
+    sorting = case_sorting(request.GET)
+    fast_selects(case_filter.form)
+    # The per-state chips are the list's one count: the paginator takes their sum.
     counts = dict(filtered.order_by().values_list("state").annotate(n=Count("pk")))
     state_counts = [(s, counts.get(s.value, 0)) for s in CaseState]
-    page = Paginator(annotate_overdue(for_list(filtered)), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    total = sum(counts.values())
+    page = paginate(request.GET, sorting.apply(annotate_overdue(for_list(filtered))), PAGE_SIZE, count=total)
     return render(
         request,
         "cases/list.html",
         {
             "filter": case_filter,
             "page": page,
+            "sorting": sorting,
             "state_counts": state_counts,
-            "total": sum(counts.values()),
-            "query": query.urlencode(),
+            "total": total,
+            "query": query_without_page(request.GET),
             "is_office": access_of(request.user).writes_all,
             "reads_all": access_of(request.user).reads_all,
         },
@@ -89,7 +96,11 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, points
         "cases/detail.html",
         {
             "case": case,
-            "history": history_of(case, hidden=frozenset() if show_contact else PERSONAL_FIELDS),
+            "history": history_of(
+                case,
+                page=request.GET.get("history_page"),
+                hidden=frozenset() if show_contact else PERSONAL_FIELDS,
+            ),
             "transitions": case.transitions.select_related("actor"),
             "targets": targets,
             "can_edit": can_edit,
@@ -243,10 +254,23 @@ def attachment_file(request, pk):
 
 @login_required
 def ledger_export(request):
-    """Exactly the filtered rows of the list the user may see, as the ledger workbook."""
-    case_filter = CaseFilter(request.GET, queryset=cases_visible_to(request.user))
+    """Exactly the filtered rows of the list the user may see, in its sort, as the ledger workbook.
+
+    Below JOB_DIRECT_MAX_ROWS the workbook streams in the request; a bigger one (or a POST from
+    the 后台导出 button) becomes a background job and the user is sent to its progress page.
+    """
     name = f"信访案件台账-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(name, [ledger_sheet(case_filter.qs)])
+    query = request.POST if request.method == "POST" else request.GET
+    params = {"query": query_without_page(query)}
+    try:
+        qs, order = ledger_queryset(request.user, QueryDict(params["query"]))
+    except JobError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("cases:list") + "?" + params["query"])
+    if request.method != "POST" and qs.count() < settings.JOB_DIRECT_MAX_ROWS:
+        return xlsx_response(name, [ledger_sheet(qs, order)])
+    job, _created = start_job("case_ledger", owner=request.user, params=params, filename=name)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

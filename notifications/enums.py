@@ -9,9 +9,22 @@ class NotificationKind(models.TextChoices):
     SUPERVISION_LETTER = "supervision_letter", "督办函"
     SIGNATURE_REQUEST = "signature_request", "待签字"
     CASE_REOPENED = "case_reopened", "重新整改"
+    JOB_DONE = "job_done", "后台任务完成"
+    JOB_FAILED = "job_failed", "后台任务失败"
     OTHER = "other", "其他"
 
 
 class JobState(models.TextChoices):
     PENDING = "pending", "待投递"
     QUEUED = "queued", "已投递"
+
+
+class BackgroundJobState(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    EXPIRED = "expired", "文件已过期"
+
+
+ACTIVE_JOB_STATES = (BackgroundJobState.PENDING, BackgroundJobState.RUNNING)

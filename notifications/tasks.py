@@ -18,3 +18,20 @@ def flush_outbox() -> int:
 def send_emails(ids: list[int]) -> int:
     """Mail the given notifications; each is claimed once, so a retry never mails twice."""
     return services.send_notification_emails(ids)
+
+
+# --- long exports and imports (notifications.domain.background) -------------------------------
+@shared_task(name="qianshan.notifications.run_background_job", acks_late=True)
+def run_background_job(job_id: int) -> str:
+    """Run one export/import job; a job already claimed by another worker is left alone."""
+    from .domain import background
+
+    return background.run_job(job_id)
+
+
+@shared_task(name="qianshan.notifications.purge_job_files", acks_late=True)
+def purge_job_files() -> int:
+    """Delete expired job files; fail jobs a dead worker left running."""
+    from .domain import background
+
+    return background.purge_expired()

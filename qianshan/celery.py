@@ -47,6 +47,11 @@ app.conf.beat_schedule = {
         "task": "qianshan.supervision.build_monthly_report",
         "schedule": crontab(hour=9, minute=0, day_of_month=1),
     },
+    # 每小时第 15 分: delete expired export files and fail jobs a dead worker left running.
+    "purge-job-files": {
+        "task": "qianshan.notifications.purge_job_files",
+        "schedule": crontab(minute=15),
+    },
     # 每分钟: re-queue jobs that could not reach the broker when they were recorded.
     "flush-job-outbox": {
         "task": "qianshan.notifications.flush_outbox",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("supervision/", include("supervision.urls")),
     path("notifications/", include("notifications.urls")),
+    path("jobs/", include("notifications.job_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

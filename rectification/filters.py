@@ -1,6 +1,7 @@
 import django_filters
 from django.conf import settings
 from django.db.models import Q
+from django.forms import DateInput
 from django.utils import timezone
 
 from org.models import Inspection, Unit
@@ -10,6 +11,7 @@ from qianshan.common.filters import YesNoAllSelect
 from .domain.queries import (
     GRADE_NONE,
     ON_TIME,
+    changed_on_task_q,
     due_soon_task_q,
     grade_expression,
     overdue_task_q,
@@ -44,6 +46,16 @@ class TaskFilter(django_filters.FilterSet):
         method="filter_grade",
         empty_label="全部等次",
     )
+    # The filters the stored reports' figures link to.
+    lead_unit = django_filters.ModelChoiceFilter(
+        label="牵头单位", queryset=Unit.objects.all(), empty_label="全部牵头单位"
+    )
+    changed_on = django_filters.DateFilter(
+        label="当日有更新",
+        method="filter_changed_on",
+        widget=DateInput(attrs={"type": "date"}),
+        help_text="该日任务、措施、时间节点或整改进展有更新（按日调度的“昨日变化”）",
+    )
     q = django_filters.CharFilter(label="关键字", method="filter_text")
 
     class Meta:
@@ -73,6 +85,9 @@ class TaskFilter(django_filters.FilterSet):
         if not value:
             return qs
         return qs.alias(grade_now=grade_expression(timezone.localdate().year)).filter(grade_now=value)
+
+    def filter_changed_on(self, qs, name, value):
+        return qs.filter(changed_on_task_q(value)) if value else qs
 
     def filter_text(self, qs, name, value):
         value = value.strip()

@@ -57,7 +57,14 @@ class RectificationTask(models.Model):
                 name="%(app_label)s_%(class)s_number_unique_per_inspection",
             ),
         ]
-        indexes = [models.Index(fields=["deadline"], name="rect_task_deadline_idx")]
+        indexes = [
+            models.Index(fields=["deadline"], name="rect_task_deadline_idx"),
+            # one per order the task list offers (rectification/sorting.py)
+            models.Index(fields=["inspection", "seq", "number", "id"], name="rect_task_list_order_idx"),
+            models.Index(fields=["number", "id"], name="rect_task_number_sort_idx"),
+            models.Index(fields=["deadline", "id"], name="rect_task_deadline_sort_idx"),
+            models.Index(fields=["status", "deadline", "id"], name="rect_task_status_sort_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.problem[:30]}"

@@ -1,20 +1,22 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.domain.errors import DomainError
+from notifications.domain.background import start_job
 from org.models import Inspection, Unit
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
+from qianshan.common.listing import fast_selects, paginate, query_without_page
 from qianshan.common.pdf import pdf_response
 
 from .domain import queries
@@ -44,9 +46,11 @@ from .forms import (
     StepForm,
     TaskForm,
 )
+from .jobs import task_export_queryset
 from .models import Attachment, LookBackCheck, Measure, RectificationTask
+from .sorting import task_sorting
 
-STALE_DAYS = 7
+STALE_DAYS = settings.NO_PROGRESS_DAYS  # the daily dispatch's 无进展 links to ?stale=1
 PUBLIC_STATES = (TaskStatus.PUBLICIZED, TaskStatus.CLOSED, TaskStatus.FILED)
 
 
@@ -58,19 +62,20 @@ def task_list(request):
     stale = request.GET.get("stale") == "1"
     if stale:
         qs = queries.tasks_without_progress_since(qs, today - timedelta(days=STALE_DAYS))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    sorting = task_sorting(request.GET)
+    fast_selects(task_filter.form)
+    page = paginate(request.GET, sorting.apply(qs), 50)
     tasks = [queries.annotate_task(task, today) for task in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "rectification/list.html",
         {
             "filter": task_filter,
             "page": page,
+            "sorting": sorting,
             "tasks": tasks,
             "total": page.paginator.count,
-            "query": query.urlencode(),
+            "query": query_without_page(request.GET),
             "stale": stale,
             "stale_since": today - timedelta(days=STALE_DAYS),
             "is_office": access_of(request.user).writes_all,
@@ -80,8 +85,14 @@ def task_list(request):
 
 @login_required
 def task_export(request):
-    task_filter = TaskFilter(request.GET, queryset=tasks_visible_to(request.user))
-    return xlsx_response("整改清单.xlsx", [task_list_sheet(task_filter.qs)])
+    """The filtered task list as a workbook; a big one (or 后台导出) becomes a background job."""
+    query = request.POST if request.method == "POST" else request.GET
+    params = {"query": query_without_page(query)}
+    qs = task_export_queryset(request.user, QueryDict(params["query"]))
+    if request.method != "POST" and qs.count() < settings.JOB_DIRECT_MAX_ROWS:
+        return xlsx_response("整改清单.xlsx", [task_list_sheet(qs)])
+    job, _created = start_job("task_list", owner=request.user, params=params, filename="整改清单.xlsx")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
@@ -142,7 +153,7 @@ def task_detail(request, pk):
             "grades": grades,
             "steps": steps,
             "targets": task.annual_targets.all(),
-            "history": history_of(task),
+            "history": history_of(task, page=request.GET.get("history_page")),
             "can_edit": can_change_units(request.user, task.unit_ids),
             "is_office": access.writes_all,
             "next_steps": _next_steps(task, request.user),

@@ -15,12 +15,14 @@ from qianshan.common.history import history_of
 
 from .domain import services
 from .domain.queries import (
+    CASE_SCORE_SORTS,
     assessment_or_new,
-    attach_cases,
     candidate_localities,
+    case_score_of,
     cases_to_score,
     sheet_result,
     sheets_visible_to,
+    unit_case_scores,
     year_results,
 )
 from .enums import AssessmentState, SheetStatus, SheetVersion
@@ -33,6 +35,7 @@ from .sheet_json import parse_sheets
 from .sheet_rows import build_parts, result_json, sheet_history
 
 TODO_PAGE_SIZE = 50
+CASE_PAGE_SIZE = 50
 
 
 def _year(request, user) -> tuple[int, list[int]]:
@@ -301,8 +304,12 @@ def assessment_detail(request, unit_id, year):
     unit = _visible_unit(request, unit_id)
     results = {r.unit.pk: r for r in year_results(request.user, year)}
     result = results.get(unit.pk)
-    if result is not None:
-        attach_cases([result], year)
+    # The case scores are paged and sorted by the database: a unit's year can hold thousands of cases.
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") not in CASE_SCORE_SORTS:
+        sort = ""
+    page = Paginator(unit_case_scores(unit.pk, year, sort), CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    scores = [case_score_of(row) for row in page.object_list]
     assessment = assessment_or_new(unit, year)
     return render(
         request,
@@ -319,8 +326,12 @@ def assessment_detail(request, unit_id, year):
                     fmt2(c.review_total) if c.review_total is not None else "—",
                     fmt2(c.total) if c.counted else "未提交（不计入）",
                 )
-                for c in (result.cases if result else [])
+                for c in scores
             ],
+            "page": page,
+            "sort": sort,
+            "sort_links": {key: f"?sort={'-' if sort == key else ''}{key}" for key in CASE_SCORE_SORTS},
+            "query": f"sort={sort}" if sort else "",
             "assessment": assessment,
             "steps": assessment.steps.select_related("actor") if assessment.pk else [],
             "allowed": [(s, services.STEPS[s][1]) for s in services.allowed_steps(assessment, request.user)],

@@ -20,4 +20,5 @@ echo "千山督察整改案件管理系统已启动：http://$HOST:$PORT/"
 echo "后台作业：worker（日志 var/log/worker.log）与 beat（日志 var/log/beat.log）"
 $PY manage.py seed_demo | sed -n '/示例用户/,$p'
 echo
-$PY manage.py runserver "$HOST:$PORT" --noreload
+# gunicorn as in production (gunicorn.conf.py: workers, threads, timeout), on the demo address
+HOST=$HOST PORT=$PORT GUNICORN_ACCESS_LOG=var/log/access.log .venv/bin/gunicorn -c gunicorn.conf.py

@@ -28,19 +28,21 @@ def _d(value: str):
 def report_sheets(report: Report):
     data = report.data
     if report.kind == ReportKind.DAILY:
-        summary = [(s["unit"], *(s["counts"][k] for k, _ in DISPATCH_SECTIONS)) for s in data["units"]]
-        yield "汇总", ["责任单位", *(f"{label}（项）" for _, label in DISPATCH_SECTIONS)], summary
+        if "items" not in data:  # a dispatch stored before the per-unit figures
+            yield from _old_dispatch_sheets(data)
+            return
+        summary = [
+            (s["unit"], *(s[part][k] for k, _ in DISPATCH_SECTIONS for part in ("cases", "tasks")))
+            for s in data["units"]
+        ]
+        header = [
+            f"{label}·{part}" for _, label in DISPATCH_SECTIONS for part in ("案件（件）", "任务（项）")
+        ]
+        yield "汇总", ["责任单位", *header], summary
         for key, label in DISPATCH_SECTIONS:
             rows = [
-                (
-                    s["unit"],
-                    r["label"],
-                    r["text"],
-                    _d(r["deadline"]),
-                    r["situation"],
-                )
-                for s in data["units"]
-                for r in s[key]
+                (r["unit"], r["label"], r["text"], _d(r["deadline"]), r["situation"])
+                for r in data["items"][key]
             ]
             yield label, ["责任单位", "事项", "内容", "整改时限", "情况"], rows
         return
@@ -98,7 +100,7 @@ def report_sheets(report: Report):
         ["项目", "数量"],
         [
             *((r["label"], r["count"]) for r in e["warnings"]),
-            ("督办函（件）", len(e["letters"])),
+            ("督办函（件）", e.get("letters_count", len(e["letters"]))),
             ("约谈（次）", e["talks"]),
             ("移送问题线索（件）", e["referrals"]),
         ],
@@ -175,3 +177,15 @@ def _recheck_sheets(data: dict):
             for e in rb["entries"]
         ],
     )
+
+
+def _old_dispatch_sheets(data: dict):
+    summary = [(s["unit"], *(s["counts"][k] for k, _ in DISPATCH_SECTIONS)) for s in data["units"]]
+    yield "汇总", ["责任单位", *(f"{label}（项）" for _, label in DISPATCH_SECTIONS)], summary
+    for key, label in DISPATCH_SECTIONS:
+        rows = [
+            (s["unit"], r["label"], r["text"], _d(r["deadline"]), r["situation"])
+            for s in data["units"]
+            for r in s.get(key, [])
+        ]
+        yield label, ["责任单位", "事项", "内容", "整改时限", "情况"], rows

@@ -31,6 +31,9 @@ class WarningFilterForm(forms.Form):
         choices=[("", "全部状态"), (UNRESOLVED, "未解除（含已发督办函）"), *WarningState.choices],
         required=False,
     )
+    # A weekly or monthly report's warning figures link to the warnings raised in its period.
+    raised_from = forms.DateField(label="预警日期起", required=False, widget=DATE)
+    raised_to = forms.DateField(label="预警日期止", required=False, widget=DATE)
 
 
 class LetterFilterForm(forms.Form):

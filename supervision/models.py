@@ -149,7 +149,12 @@ class EarlyWarning(ItemLinked):
                 name="%(app_label)s_%(class)s_once_per_case_level",
             ),
         ]
-        indexes = [models.Index(fields=["state", "level"], name="superv_earlywarn_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "level"], name="superv_earlywarn_state_idx"),
+            # one per order the warning list offers (supervision/sorting.py)
+            models.Index(fields=["raised_on", "id"], name="superv_warn_raised_sort_idx"),
+            models.Index(fields=["deadline", "id"], name="superv_warn_deadline_sort_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.item_label}"

@@ -17,6 +17,7 @@ from cases.enums import CaseState
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
+from qianshan.common.listing import paginate, query_without_page
 from qianshan.common.pdf import pdf_response
 from rectification.domain.queries import tasks_visible_to
 
@@ -44,6 +45,7 @@ from .forms import (
     TalkForm,
     WarningFilterForm,
 )
+from .sorting import warning_sorting
 
 STATE_COLOURS = {
     "received": "#8fb8de",
@@ -291,9 +293,12 @@ def warning_list(request):
             warnings = warnings.filter(open_warning_q())
         elif form.cleaned_data["state"]:
             warnings = warnings.filter(state=form.cleaned_data["state"])
-    page = Paginator(warnings, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+        if form.cleaned_data["raised_from"]:
+            warnings = warnings.filter(raised_on__gte=form.cleaned_data["raised_from"])
+        if form.cleaned_data["raised_to"]:
+            warnings = warnings.filter(raised_on__lte=form.cleaned_data["raised_to"])
+    sorting = warning_sorting(request.GET)
+    page = paginate(request.GET, sorting.apply(warnings), 50)
     filter_errors = _filter_errors(form)
     return render(
         request,
@@ -301,7 +306,8 @@ def warning_list(request):
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "sorting": sorting,
+            "query": query_without_page(request.GET),
             "access": access_of(request.user),
             "filter_errors": filter_errors,
         },

@@ -124,6 +124,14 @@ def overdue_as_of_q(day: date) -> Q:
     return Q(deadline__lt=day) & (open_case_q() | (finished_case_q() & finished_later))
 
 
+def changed_on_q(day: date) -> Q:
+    """当日有变化: the case moved in its workflow on ``day`` (a transition at any time that day,
+    Asia/Shanghai) — what the daily dispatch's 昨日变化 counts."""
+    start = _end_of(day - timedelta(days=1))
+    moves = CaseTransition.objects.filter(case=OuterRef("pk"), at__gte=start, at__lt=_end_of(day))
+    return Q(Exists(moves))
+
+
 def annotate_overdue(qs: QuerySet, today=None) -> QuerySet:
     return qs.annotate(
         is_overdue=Case(

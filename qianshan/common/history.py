@@ -16,40 +16,85 @@ class HistoryEntry:
 _KIND = {"+": "创建", "~": "修改", "-": "删除"}
 
 
-def history_of(obj, *, limit: int = 200, hidden: frozenset[str] = frozenset()) -> list[HistoryEntry]:
+class HistoryList(list):
+    """One page of the timeline (newest first), with what the page links need."""
+
+    page: int = 1
+    has_next: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def history_of(
+    obj,
+    *,
+    page: int | str | None = 1,
+    per_page: int = 50,
+    hidden: frozenset[str] = frozenset(),
+    limit: int | None = None,
+) -> HistoryList:
     """Newest first: one entry per history row, with the field changes against the previous row.
 
-    Changes of the ``hidden`` fields (personal data the reader may not see) are left out.
+    A number of queries that does not grow with the history: the page of history rows (+ the one
+    before it, to diff the oldest shown) with their users, one query per tracked many-to-many
+    table for those rows, and one ``in_bulk`` per related model whose ids a change must name
+    (at most 3 for a case: inspections, units, pollution types). Diffs are computed from the loaded rows (simple-history's ``diff_against``
+    queries the m2m tables for every pair). Changes of the ``hidden`` fields (personal data the
+    reader may not see) are left out. ``page`` beyond the last gives the last.
     """
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
-    )
+    per_page = limit or per_page
+    try:
+        page = max(1, int(page or 1))
+    except (TypeError, ValueError):
+        page = 1
+    history = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+    offset = (page - 1) * per_page
+    records = list(history[offset : offset + per_page + 1])
+    if not records and page > 1:
+        return history_of(obj, page=1, per_page=per_page, hidden=hidden)
+    result = HistoryList()
+    result.page = page
+    result.has_next = len(records) > per_page
+    if not records:
+        return result
     model = type(obj)
     names = _Names(model)
-    entries = []
-    for index, record in enumerate(records):
+    fields = [
+        f
+        for f in records[0].tracked_fields
+        if f.editable and f.name not in hidden and f.name not in names.fields and not f.primary_key
+    ]
+    m2m = {name: rows for name, rows in _m2m_rows(records, names).items() if name not in hidden}
+    diffs = []
+    for index, record in enumerate(records[:per_page]):
         previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
+        changed = []
         if previous is not None:
-            for change in record.diff_against(previous).changes:
-                if change.field in hidden:
-                    continue
-                label = _label(model, change.field)
-                if change.field in names.fields:
-                    old, new = names.show(change.field, change.old), names.show(change.field, change.new)
-                elif change.field in names.foreign_keys:
-                    old, new = (
-                        names.show_fk(change.field, change.old),
-                        names.show_fk(change.field, change.new),
-                    )
-                else:
-                    old, new = (
-                        _show(previous, change.field, change.old),
-                        _show(record, change.field, change.new),
-                    )
-                changes.append((label, old, new))
+            for f in fields:
+                old, new = getattr(previous, f.attname), getattr(record, f.attname)
+                if old != new:
+                    changed.append((f.name, old, new))
+            for name, rows in m2m.items():
+                old, new = rows.get(previous.pk, []), rows.get(record.pk, [])
+                if old != new:
+                    changed.append((name, old, new))
+        changed.sort(key=lambda c: c[0])  # as simple-history orders its changes
+        diffs.append((record, previous, changed))
+    names.load(c for _, _, changed in diffs for c in changed)
+    for record, previous, changed in diffs:
+        changes = []
+        for name, old, new in changed:
+            if name in names.fields:
+                shown = names.show(name, old), names.show(name, new)
+            elif name in names.foreign_keys:
+                shown = names.show_fk(name, old), names.show_fk(name, new)
+            else:
+                shown = _show(previous, name, old), _show(record, name, new)
+            changes.append((_label(model, name), *shown))
         user = record.history_user
-        entries.append(
+        result.append(
             HistoryEntry(
                 when=record.history_date,
                 who=(user.display_name if user else "系统"),
@@ -58,7 +103,25 @@ def history_of(obj, *, limit: int = 200, hidden: frozenset[str] = frozenset()) -
                 changes=changes,
             )
         )
-    return entries
+    return result
+
+
+def _m2m_rows(records, names: "_Names") -> dict[str, dict[int, list[int]]]:
+    """{m2m field: {history row id: sorted related ids}} for the loaded rows, one query per field."""
+    from simple_history.utils import get_m2m_reverse_field_name
+
+    out = {}
+    ids = [r.pk for r in records]
+    for m2m_field in getattr(type(records[0]), "_history_m2m_fields", []):
+        through = getattr(records[0], m2m_field.name).model  # a manager: no query until used
+        key = through._meta.get_field(get_m2m_reverse_field_name(m2m_field)).attname
+        rows: dict[int, list[int]] = {}
+        for history_id, related_id in (
+            through.objects.filter(history_id__in=ids).order_by(key).values_list("history_id", key)
+        ):
+            rows.setdefault(history_id, []).append(related_id)
+        out[m2m_field.name] = rows
+    return out
 
 
 def _label(model, field_name: str) -> str:
@@ -69,34 +132,40 @@ def _label(model, field_name: str) -> str:
 
 
 class _Names:
-    """Names for the ids simple-history stores: foreign keys, and m2m diffs ({'petitioncase': 1, …})."""
+    """Names for the ids history stores (foreign keys and many-to-many), loaded in bulk once."""
 
     def __init__(self, model):
         self.fields = {f.name: f for f in model._meta.many_to_many}
         self.foreign_keys = {f.name: f for f in model._meta.fields if f.many_to_one}
         self._cache: dict[str, dict] = {}
 
+    def load(self, changes) -> None:
+        """Fetch the names of every id in ``changes`` ((field, old, new)): one query per related
+        model (a case's lead unit, locality and cooperating units are one query on units)."""
+        wanted: dict[type, set] = {}
+        for name, old, new in changes:
+            if name in self.fields:
+                ids = [*old, *new]
+            elif name in self.foreign_keys:
+                ids = [v for v in (old, new) if v not in (None, "")]
+            else:
+                continue
+            target = (self.fields.get(name) or self.foreign_keys[name]).related_model
+            wanted.setdefault(target, set()).update(ids)
+        for target, ids in wanted.items():
+            found = {pk: str(o) for pk, o in target._default_manager.in_bulk(list(ids)).items()}
+            for name, model_field in (*self.fields.items(), *self.foreign_keys.items()):
+                if model_field.related_model is target:
+                    self._cache.setdefault(name, {}).update(found)
+
     def show_fk(self, field_name: str, pk) -> str:
         """The related object's name for a foreign-key id (history stores ids, people read names)."""
         if pk in (None, ""):
             return "（空）"
-        target = self.foreign_keys[field_name].related_model
-        cache = self._cache.setdefault(field_name, {})
-        if pk not in cache:
-            obj = target._default_manager.filter(pk=pk).first()
-            cache[pk] = str(obj) if obj is not None else f"#{pk}"
-        return cache[pk]
+        return self._cache.get(field_name, {}).get(pk, f"#{pk}")
 
-    def show(self, field_name: str, rows) -> str:
-        field = self.fields[field_name]
-        target = field.related_model
-        through = field.remote_field.through
-        key = through._meta.get_field(field.m2m_reverse_field_name()).attname
-        ids = [row.get(key, row.get(key.removesuffix("_id"))) for row in rows or []]
-        cache = self._cache.setdefault(field_name, {})
-        missing = [i for i in ids if i not in cache]
-        if missing:
-            cache.update({pk: str(o) for pk, o in target._default_manager.in_bulk(missing).items()})
+    def show(self, field_name: str, ids) -> str:
+        cache = self._cache.get(field_name, {})
         return "、".join(cache.get(i, f"#{i}") for i in ids) or "（空）"
 
 

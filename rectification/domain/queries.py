@@ -1,7 +1,7 @@
 """Reads of tasks and measures that views, exports and reports share; scoped to the user."""
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import (
@@ -110,6 +110,21 @@ def on_schedule_task_q(today=None) -> Q:
 def on_time_task_q(today=None) -> Q:
     """已完成或按序时 (the numerator of 按序时率): finished, or on schedule."""
     return finished_task_q() | on_schedule_task_q(today)
+
+
+def changed_on_task_q(day: date) -> Q:
+    """当日有更新: the task's own row, one of its measures or milestones, or a progress report of it
+    changed on ``day`` (history rows of that day, Asia/Shanghai) — the daily dispatch's 昨日变化."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    when = {"history_date__gte": start, "history_date__lt": start + timedelta(days=1)}
+    measures = Measure.objects.filter(task=OuterRef(OuterRef("pk"))).values("pk")
+    return (
+        Q(Exists(RectificationTask.history.filter(id=OuterRef("pk"), **when)))
+        | Q(Exists(Measure.history.filter(task_id=OuterRef("pk"), **when)))
+        | Q(Exists(Milestone.history.filter(measure_id__in=measures, **when)))
+        | Q(Exists(ProgressReport.history.filter(task_id=OuterRef("pk"), **when)))
+    )
 
 
 def schedule_status_q(status: str, today=None) -> Q:

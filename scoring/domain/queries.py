@@ -14,7 +14,21 @@ from datetime import date
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case as DbCase
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Cast
 
 from cases.domain.queries import cases_visible_to
 from org.models import Unit
@@ -304,11 +318,102 @@ def rank(results: list[UnitResult]) -> list[UnitResult]:
 
 
 def task_grade_counts(year: int, *, unit_ids) -> dict[int, dict[str, int]]:
-    """优秀/良好/合格/不合格 counts per lead unit, from the rectification grade of the year."""
-    from rectification.domain.queries import task_grades_for_year
+    """优秀/良好/合格/不合格 counts per lead unit, from the rectification grade of the year, in one
+    grouped query over rectification's SQL grade (grade_expression: the rules of grade_of);
+    tasks that cannot be graded yet (未评定) are left out."""
+    from rectification.domain.queries import GRADE_NONE, grade_expression
+    from rectification.models import AnnualTarget, RectificationTask
 
-    grades = task_grades_for_year(year, units=unit_ids)
-    return {unit_id: {str(grade): n for grade, n in counter.items()} for unit_id, counter in grades.items()}
+    has_target = AnnualTarget.objects.filter(task=OuterRef("pk"), year=year)
+    rows = (
+        RectificationTask.objects.filter(Exists(has_target), lead_unit__in=list(unit_ids))
+        .annotate(grade=grade_expression(year))
+        .exclude(grade=GRADE_NONE)
+        .order_by()
+        .values_list("lead_unit_id", "grade")
+        .annotate(n=Count("pk"))
+    )
+    out: dict[int, dict[str, int]] = {}
+    for unit_id, grade, n in rows:
+        out.setdefault(unit_id, {})[grade] = n
+    return out
+
+
+# The unit page's case-score table: sortable columns (?sort=, "-" for descending) → SQL order.
+CASE_SCORE_SORTS = {
+    "receipt_no": ("case__receipt_no",),
+    "self": ("self_value",),
+    "review": ("review_value",),
+    "total": ("counted_value",),
+}
+
+
+def unit_case_scores(unit_id: int, year: int, sort: str = "") -> QuerySet:
+    """One row per case of the unit's year (its self-assessment sheet), with the review's id,
+    status and exact score beside it and the score that counts — all in SQL, so the page is
+    paged and sorted by the database (``sort``: a CASE_SCORE_SORTS key, "-" for descending;
+    an unknown key falls back to the receipt number)."""
+    review = ScoringSheet.objects.filter(
+        case_id=OuterRef("case_id"),
+        locality_id=OuterRef("locality_id"),
+        year=year,
+        version=SheetVersion.REVIEW,
+    )
+
+    def value(num, den):
+        return ExpressionWrapper(Cast(num, FloatField()) / Cast(den, FloatField()), output_field=FloatField())
+
+    qs = (
+        _year_sheets(year)
+        .filter(locality_id=unit_id, version=SheetVersion.SELF)
+        .annotate(
+            review_id=Subquery(review.values("pk")[:1]),
+            review_status=Subquery(review.values("status")[:1]),
+            review_num=Subquery(review.values("total_num")[:1]),
+            review_den=Subquery(review.values("total_den")[:1]),
+        )
+        .annotate(self_value=value("total_num", "total_den"), review_value=value("review_num", "review_den"))
+        .annotate(
+            counted_value=DbCase(
+                When(review_status=SheetStatus.SUBMITTED, then=F("review_value")),
+                When(status=SheetStatus.SUBMITTED, then=F("self_value")),
+                default=None,
+                output_field=FloatField(),
+            )
+        )
+        .values(
+            "pk",
+            "case_id",
+            "case__receipt_no",
+            "status",
+            "total_num",
+            "total_den",
+            "review_id",
+            "review_status",
+            "review_num",
+            "review_den",
+        )
+    )
+    descending = sort.startswith("-")
+    fields = CASE_SCORE_SORTS.get(sort.lstrip("-"), CASE_SCORE_SORTS["receipt_no"])
+    order = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields]
+    return qs.order_by(*order, "case__receipt_no", "pk")
+
+
+def case_score_of(row: dict) -> CaseScore:
+    """A unit_case_scores row as the CaseScore the pages show."""
+    review = (row["review_num"], row["review_den"]) if row["review_id"] else None
+    return CaseScore(
+        sheet_id=row["pk"],
+        case_id=row["case_id"],
+        receipt_no=row["case__receipt_no"],
+        self_pair=(row["total_num"], row["total_den"]),
+        review_pair=review,
+        self_status=row["status"],
+        review_status=row["review_status"] or "",
+        self_id=row["pk"],
+        review_id=row["review_id"],
+    )
 
 
 def assessment_or_new(unit, year: int):

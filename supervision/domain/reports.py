@@ -9,6 +9,7 @@ number of tasks and cases (tests assert it).
 import logging
 from collections import Counter
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,24 +17,28 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.domain.queries import annotate_overdue, open_case_q
+from cases.domain.queries import annotate_overdue, changed_on_q, due_soon_q, overdue_q
 from cases.enums import CaseState, CompletionStatus, RecheckResult
 from cases.exporters import COUNTER_FIELDS
-from cases.models import CaseTransition, PetitionCase, ReboundEntry, RecheckDraw, RecheckVisit
+from cases.models import PetitionCase, ReboundEntry, RecheckDraw, RecheckVisit
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
 from org.models import Inspection, Unit
 from rectification.domain.queries import (
-    FINISHED_TASK_STATES,
-    tasks_with_status,
+    annotate_schedule_status,
+    changed_on_task_q,
+    due_soon_task_q,
+    open_task_q,
+    overdue_task_q,
     tasks_without_progress_since,
+    with_latest_progress,
 )
 from rectification.enums import ScheduleStatus
 from rectification.models import RectificationTask
 
 from ..enums import ReportKind, WarningLevel
 from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, Report, SupervisionLetter
-from .queries import day_bounds, office_users, task_ids_changed_between, unit_heads
+from .queries import office_users, unit_heads
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,9 @@ TASK_STATUS_ORDER = [
     ScheduleStatus.OVERDUE,
 ]
 ENFORCEMENT_FIELDS = COUNTER_FIELDS  # the case ledger's 查处问责 counters, in its order
+# Each detail list of a stored report keeps this many rows (the most urgent), with the total and a
+# link to the full filtered list: a report's size does not grow with the number of cases.
+DETAIL_LIMIT = 50
 
 
 def period_of(kind: str, day: date) -> tuple[date, date]:
@@ -59,10 +67,18 @@ def period_of(kind: str, day: date) -> tuple[date, date]:
     raise ValueError(f"unknown report kind {kind!r}")
 
 
+def _url(name: str, **params) -> str:
+    """A list's address filtered to exactly the rows a figure counts."""
+    query = urlencode({k: v for k, v in params.items() if v is not None and v != ""})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
 def _task_row(task) -> dict:
     status = task.schedule_status
     return {
         "id": task.pk,
+        "kind": "task",
+        "label": f"任务 {task.number}",
         "situation": ScheduleStatus(status).label,
         "number": task.number,
         "problem": task.problem[:80],
@@ -79,6 +95,8 @@ def _task_row(task) -> dict:
 def _case_row(case) -> dict:
     return {
         "id": case.pk,
+        "kind": "case",
+        "label": f"案件 {case.receipt_no}",
         "receipt_no": case.receipt_no,
         "complaint": case.complaint[:80],
         "text": case.complaint[:80],
@@ -92,32 +110,59 @@ def _case_row(case) -> dict:
     }
 
 
+def _cases_for_rows(qs):
+    return qs.select_related("inspection", "lead_unit").only(
+        "pk",
+        "receipt_no",
+        "complaint",
+        "deadline",
+        "state",
+        "lead_unit_id",
+        "lead_unit__name",
+        "inspection__name",
+    )
+
+
 # --- weekly and monthly report -----------------------------------------------------------------
 
 
 def report_data(start: date, end: date, *, as_of: date) -> dict:
-    """Figures and lists of a weekly or monthly report (17 queries whatever the number of items)."""
+    """Figures and lists of a weekly or monthly report: every figure from one grouped SQL query
+    (schedule status and overdue as the status definitions' SQL), every list the ``DETAIL_LIMIT``
+    most urgent rows with the total and a link to the full list — so the stored report has the
+    same size whatever the number of items. A fixed number of queries."""
     inspections = list(Inspection.objects.order_by("start_date", "pk"))
     names = {i.pk: i.name for i in inspections}
-    tasks = tasks_with_status(RectificationTask.objects.select_related("inspection", "lead_unit"), as_of)
+    status_counts = (
+        annotate_schedule_status(RectificationTask.objects.order_by(), as_of)
+        .values_list("inspection_id", "schedule_status")
+        .annotate(n=Count("pk"))
+    )
     by_insp: dict[int, Counter] = {}
-    for task in tasks:
-        by_insp.setdefault(task.inspection_id, Counter())[task.schedule_status] += 1
+    for insp_id, status, n in status_counts:
+        by_insp.setdefault(insp_id, Counter())[status] += n
     task_by_inspection = [
         {
             "inspection": names[pk],
             "inspection_id": pk,
             **{str(s): by_insp[pk][s] for s in TASK_STATUS_ORDER},
             "total": sum(by_insp[pk].values()),
+            "links": {
+                **{str(s): _url("rectification:list", inspection=pk, schedule=s) for s in TASK_STATUS_ORDER},
+                "total": _url("rectification:list", inspection=pk),
+            },
         }
         for pk in names
         if pk in by_insp
     ]
     task_totals = {str(s): sum(r[str(s)] for r in task_by_inspection) for s in TASK_STATUS_ORDER}
-    task_totals["total"] = len(tasks)
-    slow_tasks = [
-        _task_row(t) for t in tasks if t.schedule_status in (ScheduleStatus.BEHIND, ScheduleStatus.OVERDUE)
-    ]
+    task_totals["total"] = sum(r["total"] for r in task_by_inspection)
+    task_links = {str(s): _url("rectification:list", schedule=s) for s in TASK_STATUS_ORDER}
+    task_links["total"] = _url("rectification:list")
+    slow = annotate_schedule_status(
+        RectificationTask.objects.select_related("inspection", "lead_unit"), as_of
+    ).filter(schedule_status__in=[ScheduleStatus.OVERDUE, ScheduleStatus.BEHIND])
+    slow_rows = [_task_row(t) for t in slow.order_by("deadline", "pk")[:DETAIL_LIMIT]]
 
     state_counts = (
         PetitionCase.objects.order_by().values_list("inspection_id", "state").annotate(n=Count("pk"))
@@ -130,7 +175,9 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
             "inspection": names[pk],
             "inspection_id": pk,
             "states": {s.value: by_state[pk].get(s.value, 0) for s in CaseState},
+            "links": {s.value: _url("cases:list", inspection=pk, state=s.value) for s in CaseState},
             "total": sum(by_state[pk].values()),
+            "total_link": _url("cases:list", inspection=pk),
         }
         for pk in names
         if pk in by_state
@@ -138,35 +185,55 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
     completion = dict(
         PetitionCase.objects.order_by().values_list("completion_status").annotate(n=Count("pk"))
     )
-    closed = PetitionCase.objects.filter(closed_on__gte=start, closed_on__lte=end).select_related(
-        "inspection", "lead_unit"
+    case_figures = PetitionCase.objects.aggregate(
+        closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lte=end)),
+        key=Count("pk", filter=Q(is_key=True)),
+        key_overdue=Count("pk", filter=Q(is_key=True) & overdue_q(as_of)),
+        **{f: Sum(f) for f in ENFORCEMENT_FIELDS},
     )
-    key_cases = annotate_overdue(
-        PetitionCase.objects.filter(is_key=True).select_related("inspection", "lead_unit"), as_of
-    )
-    enforcement = PetitionCase.objects.aggregate(**{f: Sum(f) for f in ENFORCEMENT_FIELDS})
+    closed = _cases_for_rows(PetitionCase.objects.filter(closed_on__gte=start, closed_on__lte=end))
+    key_cases = annotate_overdue(_cases_for_rows(PetitionCase.objects.filter(is_key=True)), as_of)
+    key_cases = key_cases.order_by("-is_overdue", F("deadline").asc(nulls_last=True), "pk")
     warn_counts = dict(
         EarlyWarning.objects.filter(raised_on__gte=start, raised_on__lte=end)
         .order_by()
         .values_list("level")
         .annotate(n=Count("pk"))
     )
-    letters = SupervisionLetter.objects.filter(issued_on__gte=start, issued_on__lte=end).select_related(
-        "unit", "task", "case"
-    )
+    letters = SupervisionLetter.objects.filter(issued_on__gte=start, issued_on__lte=end)
+    period = {"raised_from": start.isoformat(), "raised_to": end.isoformat()}
     return {
         "as_of": as_of.isoformat(),
-        "tasks": {"by_inspection": task_by_inspection, "totals": task_totals, "slow": slow_tasks},
+        "detail_limit": DETAIL_LIMIT,
+        "tasks": {
+            "by_inspection": task_by_inspection,
+            "totals": task_totals,
+            "links": task_links,
+            "slow": slow_rows,
+            "slow_count": task_totals[ScheduleStatus.BEHIND] + task_totals[ScheduleStatus.OVERDUE],
+        },
         "cases": {
             "by_inspection": case_by_inspection,
             "states": [{"value": s.value, "label": s.label} for s in CaseState],
             "completion": [
-                {"value": c.value, "label": c.label, "count": completion.get(c.value, 0)}
+                {
+                    "value": c.value,
+                    "label": c.label,
+                    "count": completion.get(c.value, 0),
+                    "link": _url("cases:list", completion_status=c.value),
+                }
                 for c in CompletionStatus
             ],
             "total": sum(r["total"] for r in case_by_inspection),
-            "closed": [_case_row(c) for c in closed],
-            "key": [_case_row(c) | {"overdue": c.is_overdue} for c in key_cases],
+            "total_link": _url("cases:list"),
+            "closed": [_case_row(c) for c in closed.order_by("closed_on", "pk")[:DETAIL_LIMIT]],
+            "closed_count": case_figures["closed"],
+            "closed_link": _url("cases:list", closed_from=start.isoformat(), closed_to=end.isoformat()),
+            "key": [_case_row(c) | {"overdue": c.is_overdue} for c in key_cases[:DETAIL_LIMIT]],
+            "key_count": case_figures["key"],
+            "key_link": _url("cases:list", is_key="true"),
+            "key_overdue": case_figures["key_overdue"],
+            "key_overdue_link": _url("cases:list", is_key="true", overdue="true"),
         },
         "rechecks": recheck_data(start, end),
         "rebounds": rebound_data(start, end),
@@ -174,13 +241,18 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
             {
                 "field": f,
                 "label": PetitionCase._meta.get_field(f).verbose_name,
-                "value": float(enforcement[f] or 0) if f == "fine_amount" else int(enforcement[f] or 0),
+                "value": float(case_figures[f] or 0) if f == "fine_amount" else int(case_figures[f] or 0),
             }
             for f in ENFORCEMENT_FIELDS
         ],
         "escalation": {
             "warnings": [
-                {"level": lv.value, "label": lv.label, "count": warn_counts.get(lv.value, 0)}
+                {
+                    "level": lv.value,
+                    "label": lv.label,
+                    "count": warn_counts.get(lv.value, 0),
+                    "link": _url("supervision:warnings", level=lv.value, **period),
+                }
                 for lv in WarningLevel
             ],
             "letters": [
@@ -193,8 +265,11 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
                     "reply_deadline": letter.reply_deadline.isoformat(),
                     "state_label": letter.get_state_display(),
                 }
-                for letter in letters
+                for letter in letters.select_related("unit", "task", "case").order_by("issued_on", "pk")[
+                    :DETAIL_LIMIT
+                ]
             ],
+            "letters_count": letters.count(),
             "talks": AdmonitionTalk.objects.filter(held_on__gte=start, held_on__lte=end).count(),
             "referrals": ClueReferral.objects.filter(referred_on__gte=start, referred_on__lte=end).count(),
         },
@@ -293,90 +368,150 @@ def rebound_data(start: date, end: date) -> dict:
 DISPATCH_KEYS = ("changed", "due_soon", "overdue", "no_progress")
 
 
-def dispatch_data(day: date) -> dict:
-    """按日调度 of ``day``: per unit and overall — changed yesterday, due in 7 days, overdue, no
-    progress for 7 days (fixed number of queries)."""
-    soon_until = day + timedelta(days=settings.DUE_SOON_DAYS)
-    quiet_since = day - timedelta(days=settings.NO_PROGRESS_DAYS)
-    y_start, y_end = day_bounds(day - timedelta(days=1))
-    units = {u.pk: u.name for u in Unit.objects.only("pk", "name")}
-    sections: dict[int, dict] = {}
+def _dispatch_sections(day: date) -> dict:
+    """Each dispatch section as (cases Q or None, tasks Q or None, the list filters of each) —
+    the status definitions of cases.domain.queries and rectification.domain.queries."""
+    yesterday = day - timedelta(days=1)
+    days = settings.DUE_SOON_DAYS
+    return {
+        "changed": (
+            changed_on_q(yesterday),
+            changed_on_task_q(yesterday),
+            {"changed_on": yesterday.isoformat()},
+            {"changed_on": yesterday.isoformat()},
+        ),
+        "due_soon": (
+            due_soon_q(days, day),
+            due_soon_task_q(days, day),
+            {"due_soon": "true"},
+            {"due_soon": "true"},
+        ),
+        "overdue": (overdue_q(day), overdue_task_q(day), {"overdue": "true"}, {"overdue": "true"}),
+        "no_progress": (
+            None,
+            open_task_q() & Q(pk__in=_quiet_task_ids(day)),
+            None,
+            {"stale": "1"},
+        ),
+    }
 
-    def section(unit_id):
-        return sections.setdefault(
-            unit_id,
+
+def _quiet_task_ids(day: date):
+    since = day - timedelta(days=settings.NO_PROGRESS_DAYS)
+    return tasks_without_progress_since(RectificationTask.objects.all(), since).order_by().values("pk")
+
+
+# Most urgent first: the longest overdue, the nearest deadline, the most recent change.
+_ORDER = {"changed": ("-pk",), "due_soon": ("deadline", "pk"), "overdue": ("deadline", "pk")}
+
+
+def dispatch_data(day: date) -> dict:
+    """按日调度 of ``day``: per lead unit and overall, cases and tasks changed yesterday, due in
+    ``DUE_SOON_DAYS`` days, overdue, and tasks with no progress report for ``NO_PROGRESS_DAYS`` days.
+
+    Every count is one conditional ``Count`` in one grouped query per model (the status
+    definitions' SQL); each count carries the link to the list filtered to exactly its rows. Each
+    section keeps the ``DETAIL_LIMIT`` most urgent items, so the stored dispatch does not grow
+    with the number of cases. A fixed number of queries.
+    """
+    sections = _dispatch_sections(day)
+    case_counts = _grouped(PetitionCase, {k: v[0] for k, v in sections.items() if v[0] is not None})
+    task_counts = _grouped(RectificationTask, {k: v[1] for k, v in sections.items()})
+    unit_ids = sorted(set(case_counts) | set(task_counts), key=lambda u: (u is None, u or 0))
+    names = dict(Unit.objects.filter(pk__in=[u for u in unit_ids if u]).values_list("pk", "name"))
+    units = []
+    for unit_id in unit_ids:
+        cases = {k: case_counts.get(unit_id, {}).get(k, 0) for k in DISPATCH_KEYS}
+        tasks = {k: task_counts.get(unit_id, {}).get(k, 0) for k in DISPATCH_KEYS}
+        if not any(cases.values()) and not any(tasks.values()):
+            continue
+        lead = {"lead_unit": unit_id} if unit_id else {}
+        units.append(
             {
                 "unit_id": unit_id,
-                "unit": units.get(unit_id, "未定单位"),
-                "changed": [],
-                "due_soon": [],
-                "overdue": [],
-                "no_progress": [],
-            },
+                "unit": names.get(unit_id, "未定单位"),
+                "cases": cases,
+                "tasks": tasks,
+                "counts": {k: cases[k] + tasks[k] for k in DISPATCH_KEYS},
+                "links": _dispatch_links(sections, lead) if unit_id else {},
+            }
         )
-
-    open_cases = PetitionCase.objects.filter(open_case_q(), deadline__isnull=False).select_related(
-        "inspection", "lead_unit"
-    )
-    for case in open_cases:
-        row = _case_row(case) | {"kind": "case", "label": f"案件 {case.receipt_no}"}
-        if case.deadline < day:
-            section(case.lead_unit_id)["overdue"].append(row)
-        elif case.deadline <= soon_until:
-            section(case.lead_unit_id)["due_soon"].append(row)
-    moves = CaseTransition.objects.filter(at__gte=y_start, at__lt=y_end).select_related(
-        "case", "case__inspection", "case__lead_unit"
-    )
-    for move in moves:
-        row = _case_row(move.case) | {
-            "kind": "case",
-            "label": f"案件 {move.case.receipt_no}",
-            "situation": f"{move.get_from_state_display()} → {move.get_to_state_display()}",
-        }
-        section(move.case.lead_unit_id)["changed"].append(row)
-
-    tasks = tasks_with_status(RectificationTask.objects.select_related("inspection", "lead_unit"), day)
-    changed = task_ids_changed_between([t.pk for t in tasks], y_start, y_end)
-    # 无进展 = no progress report since ``quiet_since``: rectification's definition, as on its task list.
-    quiet = dict(
-        tasks_without_progress_since(RectificationTask.objects.all(), quiet_since).values_list(
-            "pk", "last_report_on"
-        )
-    )
-    for task in tasks:
-        row = _task_row(task) | {"kind": "task", "label": f"任务 {task.number}"}
-        if task.pk in changed:
-            section(task.lead_unit_id)["changed"].append(
-                row | {"situation": "任务、措施、时间节点或整改进展有更新"}
-            )
-        if task.status in FINISHED_TASK_STATES:
-            continue
-        if task.deadline < day:
-            section(task.lead_unit_id)["overdue"].append(row)
-        elif task.deadline <= soon_until:
-            section(task.lead_unit_id)["due_soon"].append(row)
-        if task.pk in quiet:
-            last = quiet[task.pk]
-            section(task.lead_unit_id)["no_progress"].append(
-                row | {"situation": f"最近进展报告 {last.isoformat()}" if last else "尚无进展报告"}
-            )
-    ordered = sorted(sections.values(), key=lambda s: (s["unit"] == "未定单位", s["unit"]))
+    units.sort(key=lambda s: (s["unit_id"] is None, s["unit"]))
+    overall_cases = {k: sum(s["cases"][k] for s in units) for k in DISPATCH_KEYS}
+    overall_tasks = {k: sum(s["tasks"][k] for s in units) for k in DISPATCH_KEYS}
     return {
         "as_of": day.isoformat(),
         "due_soon_days": settings.DUE_SOON_DAYS,
         "no_progress_days": settings.NO_PROGRESS_DAYS,
-        "overall": {k: sum(len(s[k]) for s in ordered) for k in DISPATCH_KEYS},
-        "units": [s | {"counts": {k: len(s[k]) for k in DISPATCH_KEYS}} for s in ordered],
+        "detail_limit": DETAIL_LIMIT,
+        "overall": {k: overall_cases[k] + overall_tasks[k] for k in DISPATCH_KEYS},
+        "overall_cases": overall_cases,
+        "overall_tasks": overall_tasks,
+        "links": _dispatch_links(sections, {}),
+        "units": units,
+        "items": {k: _dispatch_items(k, sections[k], day) for k in DISPATCH_KEYS},
     }
 
 
+def _grouped(model, conditions: dict) -> dict:
+    """{lead unit id: {section: count}} in one grouped query over ``model``."""
+    rows = (
+        model.objects.order_by()
+        .values("lead_unit_id")
+        .annotate(**{k: Count("pk", filter=q) for k, q in conditions.items()})
+    )
+    return {r.pop("lead_unit_id"): r for r in rows}
+
+
+def _dispatch_links(sections, lead: dict) -> dict:
+    return {
+        k: {
+            "cases": _url("cases:list", **case_params, **lead) if case_params is not None else "",
+            "tasks": _url("rectification:list", **task_params, **lead),
+        }
+        for k, (_, _, case_params, task_params) in sections.items()
+    }
+
+
+def _dispatch_items(key: str, section, day: date) -> list[dict]:
+    """The ``DETAIL_LIMIT`` most urgent items of one section (cases and tasks together)."""
+    case_q, task_q, _, _ = section
+    order = _ORDER.get(key, ("deadline", "pk"))
+    rows = []
+    if case_q is not None:
+        cases = _cases_for_rows(PetitionCase.objects.filter(case_q)).order_by(*order)[:DETAIL_LIMIT]
+        rows += [_case_row(c) for c in cases]
+    tasks = annotate_schedule_status(
+        RectificationTask.objects.filter(task_q).select_related("inspection", "lead_unit"), day
+    )
+    if key == "no_progress":
+        tasks = with_latest_progress(tasks)
+    for task in tasks.order_by(*order)[:DETAIL_LIMIT]:
+        row = _task_row(task)
+        if key == "no_progress":
+            last = task.last_report_on
+            row["situation"] = f"最近进展报告 {last.isoformat()}" if last else "尚无进展报告"
+        elif key == "changed":
+            row["situation"] = "任务、措施、时间节点或整改进展有更新"
+        rows.append(row)
+    if key != "changed":
+        rows.sort(key=lambda r: (r["deadline"] or "9999", r["kind"], r["id"]))
+    return rows[:DETAIL_LIMIT]
+
+
 def dispatch_for_units(data: dict, unit_ids) -> dict:
-    """The dispatch as a unit user sees it: only their units' sections, and totals over those
-    sections alone (never the whole district's ``overall``)."""
-    units = [s for s in data["units"] if s["unit_id"] in set(unit_ids)]
+    """The dispatch as a unit user sees it: only their units' sections and items, and totals over
+    those sections alone (never the whole district's ``overall``)."""
+    own = set(unit_ids)
+    units = [s for s in data["units"] if s["unit_id"] in own]
+    items = {k: [r for r in rows if r.get("unit_id") in own] for k, rows in data.get("items", {}).items()}
     return data | {
         "units": units,
+        "items": items,
         "overall": {k: sum(s["counts"][k] for s in units) for k in DISPATCH_KEYS},
+        "overall_cases": {k: sum(s.get("cases", {}).get(k, 0) for s in units) for k in DISPATCH_KEYS},
+        "overall_tasks": {k: sum(s.get("tasks", {}).get(k, 0) for s in units) for k in DISPATCH_KEYS},
+        "links": {},
         "own_units_only": True,
     }
 
@@ -458,7 +593,7 @@ def _summary(report: Report) -> str:
     summary = (
         f"整改任务 {t['total']} 项：已完成 {t['complete']}，按序时推进 {t['on_schedule']}，"
         f"滞后 {t['behind']}，逾期 {t['overdue']}；信访案件 {data['cases']['total']} 件，"
-        f"本期销号 {len(data['cases']['closed'])} 件。"
+        f"本期销号 {data['cases'].get('closed_count', len(data['cases']['closed']))} 件。"
     )
     if "rechecks" in data:  # reports built before re-checks were reported lack these figures
         r = data["rechecks"]

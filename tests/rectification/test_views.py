@@ -50,7 +50,8 @@ def test_task_list_query_count_constant(n, users, unit_a, login, django_assert_n
     client = login(users["office"])
     # session, user, roles, count, page, coop units, measures, milestones, annual targets,
     # unread notifications, and the filter's inspection and unit choices
-    with django_assert_num_queries(12):
+    # (+1 since the merged lead-unit filter: two unit choice lists)
+    with django_assert_num_queries(13):
         response = client.get(reverse("rectification:list"))
     assert response.status_code == 200
     assert len(response.context["tasks"]) == n
@@ -338,9 +339,10 @@ def rich_tasks(unit, n, inspection=None, year=None):
 def test_task_export_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
     rich_tasks(unit_a, n)
     client = login(users["staff"])
-    # session, user, roles, units tree, tasks (+ lead/supervising/accepting units), cooperating units,
-    # measures (+ responsible unit), milestones
-    with django_assert_num_queries(8):
+    # session, user, roles, units tree, the count that decides direct download vs background job,
+    # tasks (+ lead/supervising/accepting units), cooperating units, measures (+ responsible unit),
+    # milestones
+    with django_assert_num_queries(9):
         response = client.get(reverse("rectification:export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 2 * n

@@ -214,7 +214,7 @@ def test_rechecks_shown_in_page_xlsx_and_pdf(users, unit_a, unit_b, login, tmp_p
 def test_report_data_runs_constant_queries(users, unit_a, unit_b, django_assert_num_queries):
     make_fixture(unit_a, unit_b)
     make_rechecks(users["office"], unit_a, unit_b)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         report_data(date(2026, 5, 25), date(2026, 5, 31), as_of=AS_OF)
     draw = RecheckDraw.objects.get(month=date(2026, 5, 1))
     for i in range(15):
@@ -231,7 +231,7 @@ def test_report_data_runs_constant_queries(users, unit_a, unit_b, django_assert_
             result=RecheckResult.REBOUNDED if i % 2 else RecheckResult.HOLDS,
             notes="反弹",
         )
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         data = report_data(date(2026, 5, 25), date(2026, 5, 31), as_of=AS_OF)
     assert (data["rechecks"]["visited"], len(data["rebounds"]["entries"])) == (17, 8)
 
@@ -239,7 +239,7 @@ def test_report_data_runs_constant_queries(users, unit_a, unit_b, django_assert_
 @pytest.mark.django_db
 def test_dispatch_data_per_unit_and_constant_queries(unit_a, unit_b, django_assert_num_queries):
     make_fixture(unit_a, unit_b)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         data = dispatch_data(AS_OF)
     sections = {s["unit"]: s["counts"] for s in data["units"]}
     assert sections["乙单位"]["overdue"] == 2  # T-OVERDUE and KEY-1
@@ -247,7 +247,7 @@ def test_dispatch_data_per_unit_and_constant_queries(unit_a, unit_b, django_asse
     for _ in range(10):
         TaskFactory(lead_unit=unit_a, deadline=date(2026, 6, 5))
         CaseFactory(lead_unit=unit_b, deadline=date(2026, 6, 3))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         data = dispatch_data(AS_OF)
     assert data["overall"]["due_soon"] == 20
 
@@ -269,12 +269,14 @@ def test_dispatch_no_progress_means_no_progress_report_in_7_days(unit_a):
     task("T-DONE", status="closed")
     # T-FRESH's report was filed yesterday (2026-05-31): that is a change of yesterday.
     ProgressReport.history.filter(task_id=fresh.pk).update(history_date=datetime(2026, 5, 31, 16, tzinfo=TZ))
-    [section] = dispatch_data(AS_OF)["units"]
-    assert [(r["number"], r["situation"]) for r in section["no_progress"]] == [
+    data = dispatch_data(AS_OF)
+    [section] = data["units"]
+    assert (section["tasks"]["no_progress"], section["tasks"]["changed"]) == (2, 1)
+    assert [(r["number"], r["situation"]) for r in data["items"]["no_progress"]] == [
         ("T-STALE", "最近进展报告 2026-05-24"),
         ("T-NEVER", "尚无进展报告"),
     ]
-    assert [r["number"] for r in section["changed"]] == ["T-FRESH"]
+    assert [r["number"] for r in data["items"]["changed"]] == ["T-FRESH"]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,18 @@
+"""The case list's sortable columns; each order has a matching index (migration 0006)."""
+
+from qianshan.common.listing import Sorting, SortOption
+
+CASE_SORTS = {
+    # the default: as the inspection teams number them (督察, 批次, 受理编号)
+    "inspection": SortOption("督察", ("inspection_id", "batch", "receipt_no")),
+    "receipt_no": SortOption("受理编号", ("receipt_no",)),
+    "batch": SortOption("批次", ("batch", "receipt_no")),
+    "deadline": SortOption("时限", ("deadline",)),
+}
+CASE_DEFAULT_SORT = "inspection"
+# What the keyword box searches: pg_trgm GIN indexes on UPPER(column) (migration 0006).
+CASE_KEYWORD_FIELDS = ("receipt_no", "complaint", "handler")
+
+
+def case_sorting(query) -> Sorting:
+    return Sorting(CASE_SORTS, CASE_DEFAULT_SORT, query)

@@ -1,0 +1,184 @@
+"""Sorting, paging and keyword search shared by every list page (cases, tasks, acceptance, …).
+
+- ``Sorting``: the sort is ``?sort=key`` / ``?sort=-key`` in the URL; only the keys a list offers
+  are accepted (an unknown key falls back to the default, never a 500). Every offered order ends
+  in the primary key, so pages are stable, and each is backed by a matching index (the lists'
+  migrations name them).
+- ``paginate``: one COUNT per page view — a list that has already counted its rows (per-state
+  chips) hands the total over instead of letting the paginator count again; page numbers around
+  the current one plus jump-to-page come from ``includes/pagination.html``.
+- ``keyword_q``: ``icontains`` over the given fields; on PostgreSQL that is
+  ``UPPER(col) LIKE UPPER('%…%')``, which the pg_trgm GIN indexes on ``UPPER(col)`` serve; on
+  SQLite a plain LIKE scan.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.forms.utils import flatatt
+from django.http import QueryDict
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+SORT_PARAM = "sort"
+
+
+@dataclass(frozen=True)
+class SortOption:
+    label: str
+    fields: tuple[str, ...]  # ascending; the descending order reverses each field
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    label: str
+    query: str  # the list's query string with this sort (page dropped)
+    active: bool
+    descending: bool
+
+    @property
+    def arrow(self) -> str:
+        if not self.active:
+            return ""
+        return "▼" if self.descending else "▲"
+
+
+class Sorting:
+    """The sort a list page uses, read from its query string."""
+
+    def __init__(self, options: dict[str, SortOption], default: str, query: QueryDict | None = None):
+        self.options = options
+        self.query = query if query is not None else QueryDict()
+        raw = self.query.get(SORT_PARAM, "") or ""
+        key = raw.removeprefix("-")
+        if key in options:
+            self.key, self.descending, self.explicit = key, raw.startswith("-"), True
+        else:  # absent or unknown (a hand-edited URL): the default, silently
+            self.key, self.descending, self.explicit = (
+                default.removeprefix("-"),
+                default.startswith("-"),
+                False,
+            )
+
+    @property
+    def value(self) -> str:
+        """The ?sort= value of the current sort ("" when it is the default one)."""
+        if not self.explicit:
+            return ""
+        return f"-{self.key}" if self.descending else self.key
+
+    @property
+    def order_by(self) -> tuple[str, ...]:
+        fields = (*self.options[self.key].fields, "pk")
+        if not self.descending:
+            return fields
+        return tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
+
+    def apply(self, qs):
+        return qs.order_by(*self.order_by)
+
+    def header(self, key: str) -> SortHeader:
+        active = key == self.key
+        descending = active and not self.descending  # clicking the active column flips it
+        query = self.query.copy()
+        query.pop("page", None)
+        query[SORT_PARAM] = f"-{key}" if descending else key
+        return SortHeader(self.options[key].label, query.urlencode(), active, self.descending)
+
+    def __getitem__(self, key: str) -> SortHeader:
+        """``{{ sorting.receipt_no.query }}`` in templates."""
+        if key not in self.options:
+            raise KeyError(key)
+        return self.header(key)
+
+
+class ListPaginator(Paginator):
+    """A paginator that takes a count the view already has (so the list counts once)."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
+
+    def _get_page(self, *args, **kwargs):
+        return ListPage(*args, **kwargs)
+
+
+class ListPage(Page):
+    @cached_property
+    def window(self) -> list[int | None]:
+        """Page numbers to link: first, last and two either side of the current; None = gap."""
+        last = self.paginator.num_pages
+        wanted = {1, last, *range(self.number - 2, self.number + 3)}
+        numbers = sorted(n for n in wanted if 1 <= n <= last)
+        out: list[int | None] = []
+        for n in numbers:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def paginate(query: QueryDict, qs, per_page: int, *, count: int | None = None) -> ListPage:
+    """The requested page (a bad or too-large number gives the nearest valid page)."""
+    return ListPaginator(qs, per_page, count=count).get_page(query.get("page"))
+
+
+def query_without_page(query: QueryDict) -> str:
+    """The list's query string without the page (and the CSRF token of a POSTed export form)."""
+    rest = query.copy()
+    rest.pop("page", None)
+    rest.pop("csrfmiddlewaretoken", None)
+    return rest.urlencode()
+
+
+def keyword_q(value: str, fields: tuple[str, ...]) -> Q:
+    """Rows where any of ``fields`` contains ``value`` (case-insensitive)."""
+    q = Q()
+    for name in fields:
+        q |= Q(**{f"{name}__icontains": value})
+    return q
+
+
+# --- filter forms: selects rendered without a template per <option> ------------------------------
+class FastSelectMixin:
+    """Render a <select> in Python: Django renders each <option> through a template include, which
+    is most of a list page's time once a filter offers a few hundred units (issue 12 profile)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(format_html('<optgroup label="{}">', group))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    "" if o["value"] is None else o["value"],
+                    flatatt(o["attrs"]),
+                    o["label"],
+                )
+                for o in options
+            )
+            if group:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # every piece above is escaped by format_html
+
+
+_FAST: dict[type, type] = {}
+
+
+def fast_selects(form):
+    """Swap the form's select widgets for FastSelectMixin versions of the same classes."""
+    from django import forms
+
+    for field in form.fields.values():
+        cls = type(field.widget)
+        if issubclass(cls, forms.Select) and not issubclass(cls, FastSelectMixin):
+            if cls not in _FAST:
+                _FAST[cls] = type(f"Fast{cls.__name__}", (FastSelectMixin, cls), {})
+            field.widget.__class__ = _FAST[cls]
+    return form
