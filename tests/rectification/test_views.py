@@ -49,8 +49,8 @@ def test_task_list_query_count_constant(n, users, unit_a, login, django_assert_n
     make_tasks(unit_a, n)
     client = login(users["office"])
     # session, user, roles, count, page, coop units, measures, milestones, annual targets,
-    # unread notifications, and the filter's inspection and unit choices
-    with django_assert_num_queries(12):
+    # unread notifications, and the filter's inspection, unit and lead-unit choices
+    with django_assert_num_queries(13):
         response = client.get(reverse("rectification:list"))
     assert response.status_code == 200
     assert len(response.context["tasks"]) == n
