@@ -128,8 +128,9 @@ def changed_on_q(day: date) -> Q:
     """当日有变化: the case moved in its workflow on ``day`` (a transition at any time that day,
     Asia/Shanghai) — what the daily dispatch's 昨日变化 counts."""
     start = _end_of(day - timedelta(days=1))
-    moves = CaseTransition.objects.filter(case=OuterRef("pk"), at__gte=start, at__lt=_end_of(day))
-    return Q(Exists(moves))
+    # IN (the day's moves), not EXISTS per case: the day's moves are few, the cases many.
+    moves = CaseTransition.objects.filter(at__gte=start, at__lt=_end_of(day)).values("case_id")
+    return Q(pk__in=moves)
 
 
 def annotate_overdue(qs: QuerySet, today=None) -> QuerySet:

@@ -118,12 +118,13 @@ def changed_on_task_q(day: date) -> Q:
     tz = timezone.get_current_timezone()
     start = datetime.combine(day, time.min, tzinfo=tz)
     when = {"history_date__gte": start, "history_date__lt": start + timedelta(days=1)}
-    measures = Measure.objects.filter(task=OuterRef(OuterRef("pk"))).values("pk")
+    # IN (the day's history rows), not EXISTS per task: the day's changes are few, the tasks many.
+    milestones = Milestone.history.filter(**when).values("measure_id")
     return (
-        Q(Exists(RectificationTask.history.filter(id=OuterRef("pk"), **when)))
-        | Q(Exists(Measure.history.filter(task_id=OuterRef("pk"), **when)))
-        | Q(Exists(Milestone.history.filter(measure_id__in=measures, **when)))
-        | Q(Exists(ProgressReport.history.filter(task_id=OuterRef("pk"), **when)))
+        Q(pk__in=RectificationTask.history.filter(**when).values("id"))
+        | Q(pk__in=Measure.history.filter(**when).values("task_id"))
+        | Q(pk__in=Measure.objects.filter(pk__in=milestones).values("task_id"))
+        | Q(pk__in=ProgressReport.history.filter(**when).values("task_id"))
     )
 
 
