@@ -260,3 +260,6 @@ WARNING_BLUE_DAYS_BEFORE = int(os.environ.get("WARNING_BLUE_DAYS_BEFORE", "7")) 
 WARNING_RED_DAYS_OVERDUE = int(os.environ.get("WARNING_RED_DAYS_OVERDUE", "7"))  # red: N days past due
 NO_PROGRESS_DAYS = int(os.environ.get("NO_PROGRESS_DAYS", "7"))  # daily dispatch: no progress for N days
 LETTER_REPLY_DAYS = int(os.environ.get("LETTER_REPLY_DAYS", "7"))  # default reply deadline of a 督办函
+
+# --- the record (issue 15): simple-history's revert is off; see qianshan/common/admin.py -------
+SIMPLE_HISTORY_REVERT_DISABLED = True
