@@ -1,4 +1,5 @@
 from django.contrib import admin
+
 from qianshan.common.admin import AppendOnlyHistoryAdmin, HistoryAdmin, ReadOnlyAdmin
 
 from .models import (

@@ -1,4 +1,5 @@
 from django.contrib import admin
+
 from qianshan.common.admin import HistoryAdmin, ReadOnlyAdmin
 
 from .models import (
