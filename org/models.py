@@ -144,9 +144,7 @@ class Withdrawal(models.Model):
     object_repr = models.CharField("记录", max_length=200)
     reason = models.TextField("撤回理由")
     snapshot = models.JSONField("撤回时的内容", default=dict)
-    actor = models.ForeignKey(
-        "org.User", verbose_name="撤回人", on_delete=models.PROTECT, related_name="+"
-    )
+    actor = models.ForeignKey("org.User", verbose_name="撤回人", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("撤回时间", auto_now_add=True)
 
     class Meta:
