@@ -163,6 +163,16 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# Imported workbooks (qianshan/common/sheets.py): checked before and while they are read.
+SHEET_MAX_BYTES = int(os.environ.get("SHEET_MAX_BYTES", 20 * 1024 * 1024))
+SHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SHEET_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024))
+SHEET_MAX_ROWS = int(os.environ.get("SHEET_MAX_ROWS", "20000"))
+SHEET_MAX_COLUMNS = int(os.environ.get("SHEET_MAX_COLUMNS", "100"))
+SHEET_MAX_CELL_CHARS = int(os.environ.get("SHEET_MAX_CELL_CHARS", "10000"))
+# JSON imports (qianshan/common/jsonfile.py): size, nesting depth and digits of one number.
+JSON_MAX_BYTES = int(os.environ.get("JSON_MAX_BYTES", 2 * 1024 * 1024))
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "20"))
+JSON_MAX_NUMBER_CHARS = int(os.environ.get("JSON_MAX_NUMBER_CHARS", "30"))
 
 # --- email ------------------------------------------------------------------------------------
 # With no mail server configured, mail is written to the worker's log instead of failing.
