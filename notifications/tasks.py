@@ -18,3 +18,10 @@ def flush_outbox() -> int:
 def send_emails(ids: list[int]) -> int:
     """Mail the given notifications; each is claimed once, so a retry never mails twice."""
     return services.send_notification_emails(ids)
+
+
+@shared_task(name="qianshan.notifications.resend_pending_emails", acks_late=True)
+def resend_pending_emails() -> int:
+    """Mail what a killed worker or a lost broker message left unsent (claim expired)."""
+    ids = services.pending_email_ids()
+    return services.send_notification_emails(ids) if ids else 0

@@ -47,6 +47,11 @@ app.conf.beat_schedule = {
         "task": "qianshan.supervision.build_monthly_report",
         "schedule": crontab(hour=9, minute=0, day_of_month=1),
     },
+    # 每5分钟: mail that a killed worker or a lost message left unsent (claims expired).
+    "resend-pending-emails": {
+        "task": "qianshan.notifications.resend_pending_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     # 每分钟: re-queue jobs that could not reach the broker when they were recorded.
     "flush-job-outbox": {
         "task": "qianshan.notifications.flush_outbox",

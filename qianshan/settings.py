@@ -189,6 +189,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qianshan@localhost")
+# A sender holds a notification this long before another may mail it (see notifications.domain).
+EMAIL_CLAIM_SECONDS = int(os.environ.get("EMAIL_CLAIM_SECONDS", "300"))
 
 # --- security (production sets DEBUG=0; HTTPS flags default on there) ------------------------
 SESSION_COOKIE_HTTPONLY = True
