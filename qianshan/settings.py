@@ -242,25 +242,33 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# The longest task may run this long (hard limit; soft limit a minute earlier so it can log).
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "900"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# A hung Redis (accepts, never answers) must cost a page at most about a second: every socket
+# read gives up after REDIS_SOCKET_TIMEOUT and a publish is not retried (the outbox retries).
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": 1,
-        "socket_timeout": 5,
-        # kombu's ensure_connection before a publish: one quick retry, not seconds of sleeping
-        "max_retries": 1,
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        # kombu's ensure_connection before a publish: no retry, the outbox keeps the job
+        "max_retries": 0,
         "interval_start": 0,
         "interval_step": 0.2,
         "interval_max": 0.2,
-        "visibility_timeout": 3600,
+        # An unacknowledged message (acks_late) returns to the queue after this long: longer than
+        # the longest task, or a running task would be handed to a second worker.
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
     }
     # The result store must not make a page wait either (Celery retries 20 times by default).
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-        "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+        "retry_policy": {"max_retries": 0, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
     }
-    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
-    CELERY_REDIS_SOCKET_TIMEOUT = 5
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
+    CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 else:
     _broker_dir = Path(os.environ.get("CELERY_FS_DIR", VAR_DIR / "celery"))
     for _sub in ("queue", "processed", "results", "control"):
