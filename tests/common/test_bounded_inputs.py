@@ -83,6 +83,9 @@ def test_misdimensioned_sheet_reads_every_row():
 
 def test_misdimensioned_sheet_imports_all_ten_cases(world):
     from cases.domain.importing import import_cases
+    from cases.models import PollutionType
+
+    PollutionType.objects.get_or_create(name="噪声", defaults={"code": "noise"})
 
     data = rewrite_sheet(
         ten_rows(), lambda b: re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1:D2"/>', b)
