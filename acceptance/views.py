@@ -170,7 +170,7 @@ def slot_sign(request, pk, slot_pk):
     bound = SignForm(request.POST)
     password = bound.data.get("password", "")
     try:
-        sign(slot, actor=request.user, password=password)
+        sign(slot, actor=request.user, password=password, request=request)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

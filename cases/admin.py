@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from qianshan.common.admin import ReadOnlyAdmin
+from qianshan.common.admin import AppendOnlyHistoryAdmin, HistoryAdmin, ReadOnlyAdmin
 
 from .models import (
     Attachment,
@@ -18,7 +17,7 @@ from .models import (
 
 
 @admin.register(PetitionCase)
-class PetitionCaseAdmin(SimpleHistoryAdmin):
+class PetitionCaseAdmin(HistoryAdmin):
     list_display = ["receipt_no", "inspection", "batch", "lead_unit", "state", "deadline", "is_key"]
     list_filter = ["inspection", "state", "is_key", "finding"]
     search_fields = ["receipt_no", "complaint"]
@@ -26,14 +25,14 @@ class PetitionCaseAdmin(SimpleHistoryAdmin):
     # State changes go through the case page's transitions, never a raw edit.
     readonly_fields = ["state", "version", "publicity_started_on", "closed_on"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a case's transitions, steps and sheets are the record; it is never deleted
+
 
 @admin.register(CaseTransition)
-class CaseTransitionAdmin(admin.ModelAdmin):
+class CaseTransitionAdmin(AppendOnlyHistoryAdmin):
     list_display = ["case", "from_state", "to_state", "actor", "at"]
     list_filter = ["to_state"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PollutionType)
@@ -43,7 +42,7 @@ class PollutionTypeAdmin(admin.ModelAdmin):
 
 # --- evidence, progress, re-checks and imports: written by the domain, read-only here -------------
 @admin.register(InvestigationPoint)
-class InvestigationPointAdmin(SimpleHistoryAdmin):
+class InvestigationPointAdmin(HistoryAdmin):
     list_display = ["case", "seq", "content", "is_true", "is_resolved"]
     search_fields = ["case__receipt_no", "content"]
 

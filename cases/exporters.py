@@ -11,11 +11,13 @@ No model instances are built and nothing holds all rows at once, so with openpyx
 mode a 100 000-case export stays within a few hundred MB (bench/cases_ledger.py).
 """
 
-import re
 from collections.abc import Iterator
 from itertools import groupby
 
 from django.db.models import QuerySet
+
+from qianshan.common.privacy import mask_personal as _mask
+from qianshan.common.privacy import people_names
 
 from .enums import CaseState
 from .models import PetitionCase
@@ -189,12 +191,7 @@ PUBLIC_HEADERS = [
 ]
 PUBLIC_WIDTHS = [6, 20, 50, 12, 14, 50, 10, 50, 30, 20]
 
-# Personal data typed into free text never reaches the public page: phone numbers and ID numbers.
-_PERSONAL_RE = re.compile(r"(?<!\d)(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|\d{17}[\dXx]|0\d{2,3}-?\d{7,8})(?!\d)")
-
-
-def mask_personal(text: str) -> str:
-    return _PERSONAL_RE.sub("＊＊＊", text or "")
+# Personal data typed into free text never reaches the public page (qianshan.common.privacy).
 
 
 PUBLIC_FIELDS = (
@@ -225,6 +222,11 @@ def public_rows(qs: QuerySet) -> Iterator[list]:
     """
     types = m2m_names(qs, "pollution_types", "name")
     finding = _choices("finding")
+    names = people_names()
+
+    def mask_personal(text):
+        return _mask(text, names)
+
     for seq, c in enumerate(qs.values(*PUBLIC_FIELDS).iterator(chunk_size=CHUNK), start=1):
         yield [
             seq,
@@ -238,3 +240,8 @@ def public_rows(qs: QuerySet) -> Iterator[list]:
             mask_personal(c["accountability"]),
             mask_personal(c["remarks"]),
         ]
+
+
+def mask_personal(text: str) -> str:
+    """Free text as a public page shows it (no names from the database: see public_rows)."""
+    return _mask(text)

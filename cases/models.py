@@ -179,6 +179,7 @@ class CaseTransition(models.Model):
     )
     at = models.DateTimeField("时间", auto_now_add=True)
     reason = models.TextField("原因/说明", blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "状态流转记录"

@@ -16,6 +16,7 @@ from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
 from qianshan.common.listing import fast_selects, paginate, query_without_page
+from qianshan.common.uploads import open_stored
 
 from .domain import transitions
 from .domain.archive import archive_catalogue, photo_pairs, points_summary
@@ -243,7 +244,7 @@ def case_attachment(request, pk):
 def attachment_file(request, pk):
     """Serve an evidence file only to someone who may see its case (another unit's: 404)."""
     attachment = get_object_or_404(Attachment.objects.filter(case__in=cases_visible_to(request.user)), pk=pk)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response = FileResponse(open_stored(attachment.file), content_type=attachment.content_type)
     inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"

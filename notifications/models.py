@@ -26,6 +26,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    # Mail is marked sent only after the SMTP server accepted it. A sender first claims the row
+    # until this time; a worker killed mid-send leaves emailed_at empty and the claim expires, so
+    # the mail sweep (notifications.tasks.resend_pending_emails) sends it later.
+    email_wanted = models.BooleanField("需发邮件", default=False)
+    email_claimed_until = models.DateTimeField("邮件发送占用至", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"

@@ -35,3 +35,10 @@ def purge_job_files() -> int:
     from .domain import background
 
     return background.purge_expired()
+
+
+@shared_task(name="qianshan.notifications.resend_pending_emails", acks_late=True)
+def resend_pending_emails() -> int:
+    """Mail what a killed worker or a lost broker message left unsent (claim expired)."""
+    ids = services.pending_email_ids()
+    return services.send_notification_emails(ids) if ids else 0

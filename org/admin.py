@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Inspection, RoleAssignment, Unit, User
+from qianshan.common.admin import HistoryAdmin, ReadOnlyAdmin
+
+from .models import Inspection, RoleAssignment, Unit, User, Withdrawal
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(HistoryAdmin):
     list_display = ["name", "kind", "parent", "contact_phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "aliases"]
@@ -18,7 +19,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(BaseUserAdmin, HistoryAdmin):
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     inlines = [RoleAssignmentInline]
@@ -29,11 +30,17 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(SimpleHistoryAdmin):
+class RoleAssignmentAdmin(HistoryAdmin):
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryAdmin):
     list_display = ["code", "name", "level", "round", "is_look_back", "start_date", "end_date"]
+
+
+@admin.register(Withdrawal)
+class WithdrawalAdmin(ReadOnlyAdmin):
+    list_display = ["object_repr", "content_type", "actor", "at", "reason"]
+    list_filter = ["content_type"]

@@ -10,7 +10,7 @@ from datetime import date
 from .enums import InspectionLevel, Role, UnitKind
 from .models import Inspection, RoleAssignment, Unit, User
 
-DEMO_PASSWORD = "Qianshan-2026"
+DEMO_PASSWORD = "Lianhua-Peak-2026"
 
 ROOT = "千山风景区"
 LOCALITIES = ["大孤山镇", "千山镇"]

@@ -128,3 +128,45 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Withdrawal(models.Model):
+    """撤回记录: a sheet, assessment or letter the admin withdrew, with who, when, why and its content.
+
+    The admin has no delete for these records; withdrawing one keeps this row (and simple-history's
+    deletion row carries the reason), so a withdrawal can always be traced and read back.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name="记录类型", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField("记录编号", max_length=40)
+    object_repr = models.CharField("记录", max_length=200)
+    reason = models.TextField("撤回理由")
+    snapshot = models.JSONField("撤回时的内容", default=dict)
+    actor = models.ForeignKey("org.User", verbose_name="撤回人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("撤回时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "撤回记录"
+        verbose_name_plural = "撤回记录"
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="%(app_label)s_%(class)s_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr}（{self.at:%Y-%m-%d}）"
+
+    @classmethod
+    def record(cls, obj, *, actor, reason: str, snapshot: dict) -> "Withdrawal":
+        from django.contrib.contenttypes.models import ContentType
+
+        return cls.objects.create(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            reason=reason,
+            snapshot=snapshot,
+            actor=actor,
+        )

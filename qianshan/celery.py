@@ -52,6 +52,11 @@ app.conf.beat_schedule = {
         "task": "qianshan.notifications.purge_job_files",
         "schedule": crontab(minute=15),
     },
+    # 每5分钟: mail that a killed worker or a lost message left unsent (claims expired).
+    "resend-pending-emails": {
+        "task": "qianshan.notifications.resend_pending_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     # 每分钟: re-queue jobs that could not reach the broker when they were recorded.
     "flush-job-outbox": {
         "task": "qianshan.notifications.flush_outbox",

@@ -6,6 +6,7 @@ transport under var/. See README.md for the production variables.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "axes",
     "org",
     "notifications",
     "cases",
@@ -79,6 +81,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "org.middleware.IdleTimeoutMiddleware",
+    "org.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # last, as django-axes asks: it turns a lockout raised by authenticate() into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qianshan.urls"
@@ -96,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "org.context_processors.session_limits",
             ],
         },
     },
@@ -132,6 +140,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# django-axes first: it refuses a locked-out user name or IP before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -154,7 +168,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "qianshan.common.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -172,6 +186,16 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 10
 JOB_FILE_TTL_HOURS = int(os.environ.get("JOB_FILE_TTL_HOURS", "24"))
 JOB_STALE_HOURS = int(os.environ.get("JOB_STALE_HOURS", "2"))
 JOB_DIRECT_MAX_ROWS = int(os.environ.get("JOB_DIRECT_MAX_ROWS", "2000"))
+# Imported workbooks (qianshan/common/sheets.py): checked before and while they are read.
+SHEET_MAX_BYTES = int(os.environ.get("SHEET_MAX_BYTES", 20 * 1024 * 1024))
+SHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SHEET_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024))
+SHEET_MAX_ROWS = int(os.environ.get("SHEET_MAX_ROWS", "20000"))
+SHEET_MAX_COLUMNS = int(os.environ.get("SHEET_MAX_COLUMNS", "100"))
+SHEET_MAX_CELL_CHARS = int(os.environ.get("SHEET_MAX_CELL_CHARS", "10000"))
+# JSON imports (qianshan/common/jsonfile.py): size, nesting depth and digits of one number.
+JSON_MAX_BYTES = int(os.environ.get("JSON_MAX_BYTES", 2 * 1024 * 1024))
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "20"))
+JSON_MAX_NUMBER_CHARS = int(os.environ.get("JSON_MAX_NUMBER_CHARS", "30"))
 
 # --- email ------------------------------------------------------------------------------------
 # With no mail server configured, mail is written to the worker's log instead of failing.
@@ -188,10 +212,24 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qianshan@localhost")
+# A sender holds a notification this long before another may mail it (see notifications.domain).
+EMAIL_CLAIM_SECONDS = int(os.environ.get("EMAIL_CLAIM_SECONDS", "300"))
 
 # --- security (production sets DEBUG=0; HTTPS flags default on there) ------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+# Signed out after this many minutes without a request; a page warns a minute or two before.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+
+# --- login and signing-password throttle (django-axes, see org/throttle.py, docs/security.md) --
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# Either counter locks: one user name from anywhere, or one address trying any user names.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure with its address and time, in the admin
+AXES_LOCKOUT_CALLABLE = "org.throttle.lockout_response"  # Chinese page with the wait time
+AXES_VERBOSE = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -203,6 +241,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts, images and form targets from this
+# site only; no plugin, no framing. Inline style *attributes* stay allowed (bar widths in the
+# dashboards are computed per row); an inline <script> or <style> element is refused.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -227,25 +284,33 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# The longest task may run this long (hard limit; soft limit a minute earlier so it can log).
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "900"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# A hung Redis (accepts, never answers) must cost a page at most about a second: every socket
+# read gives up after REDIS_SOCKET_TIMEOUT and a publish is not retried (the outbox retries).
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": 1,
-        "socket_timeout": 5,
-        # kombu's ensure_connection before a publish: one quick retry, not seconds of sleeping
-        "max_retries": 1,
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        # kombu's ensure_connection before a publish: no retry, the outbox keeps the job
+        "max_retries": 0,
         "interval_start": 0,
         "interval_step": 0.2,
         "interval_max": 0.2,
-        "visibility_timeout": 3600,
+        # An unacknowledged message (acks_late) returns to the queue after this long: longer than
+        # the longest task, or a running task would be handed to a second worker.
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
     }
     # The result store must not make a page wait either (Celery retries 20 times by default).
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-        "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+        "retry_policy": {"max_retries": 0, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
     }
-    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
-    CELERY_REDIS_SOCKET_TIMEOUT = 5
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
+    CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 else:
     _broker_dir = Path(os.environ.get("CELERY_FS_DIR", VAR_DIR / "celery"))
     for _sub in ("queue", "processed", "results", "control"):
@@ -345,3 +410,5 @@ SPECTACULAR_SETTINGS = {
         "Open311StatusEnum": ["open", "closed"],
     },
 }
+# --- the record (issue 15): simple-history's revert is off; see qianshan/common/admin.py -------
+SIMPLE_HISTORY_REVERT_DISABLED = True

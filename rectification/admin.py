@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from qianshan.common.admin import ReadOnlyAdmin
+from qianshan.common.admin import HistoryAdmin, ReadOnlyAdmin
 
 from .models import (
     AnnualTarget,
@@ -26,11 +25,16 @@ class AnnualTargetInline(admin.TabularInline):
 
 
 @admin.register(RectificationTask)
-class RectificationTaskAdmin(SimpleHistoryAdmin):
+class RectificationTaskAdmin(HistoryAdmin):
     list_display = ["number", "inspection", "lead_unit", "deadline", "status"]
     list_filter = ["inspection", "status"]
     search_fields = ["number", "problem"]
     inlines = [AnnualTargetInline, MeasureInline]
+    # The status changes only through the close-out steps (rectification.domain), each logged.
+    readonly_fields = ["status"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its close-out steps are the record
 
 
 class MilestoneInline(admin.TabularInline):
@@ -39,19 +43,19 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(HistoryAdmin):
     list_display = ["__str__", "kind", "responsible_unit", "deadline", "done"]
     list_filter = ["kind", "done"]
     inlines = [MilestoneInline]
 
 
 @admin.register(AnnualTarget)
-class AnnualTargetAdmin(SimpleHistoryAdmin):
+class AnnualTargetAdmin(HistoryAdmin):
     list_display = ["task", "year", "reached"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(HistoryAdmin):
     list_display = ["measure", "due", "description", "done_on"]
 
 

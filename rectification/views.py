@@ -18,6 +18,7 @@ from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
 from qianshan.common.listing import fast_selects, paginate, query_without_page
 from qianshan.common.pdf import pdf_response
+from qianshan.common.uploads import open_stored
 
 from .domain import queries
 from .domain.imports import ImportErrors, import_task_list
@@ -300,7 +301,7 @@ def attachment(request, pk):
         | Q(measure__task__in=visible)
     )
     item = get_object_or_404(Attachment.objects.filter(owned), pk=pk)
-    return FileResponse(item.file.open("rb"), filename=item.original_name, as_attachment=item.kind == "pdf")
+    return FileResponse(open_stored(item.file), filename=item.original_name, as_attachment=item.kind == "pdf")
 
 
 # --- look-back (回头看) ------------------------------------------------------------------------

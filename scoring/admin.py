@@ -1,15 +1,14 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from qianshan.common.admin import ReadOnlyAdmin
+from qianshan.common.admin import ReadOnlyAdmin, WithdrawableAdmin
 
 from .models import AssessmentStep, ScoringSheet, UnitAssessment
 
 
 # Sheets and assessments change through the scoring pages (exact totals, workflow steps);
-# the admin shows them and their history.
+# the admin shows them and their history, and may only withdraw one with a recorded reason.
 @admin.register(ScoringSheet)
-class ScoringSheetAdmin(SimpleHistoryAdmin):
+class ScoringSheetAdmin(WithdrawableAdmin):
     list_display = ["case", "locality", "year", "version", "status"]
     list_filter = ["year", "version", "status"]
     search_fields = ["case__receipt_no"]
@@ -19,12 +18,17 @@ class ScoringSheetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UnitAssessment)
-class UnitAssessmentAdmin(SimpleHistoryAdmin):
+class UnitAssessmentAdmin(WithdrawableAdmin):
     list_display = ["unit", "year", "state", "override_kind", "published_score", "published_rank"]
     list_filter = ["year", "state"]
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def withdrawal_refusal(self, obj):
+        if obj.steps.exists():
+            return f"“{obj}”已有考核流程记录，不能撤回；请在考核页面按流程退回。"
+        return None
 
 
 @admin.register(AssessmentStep)

@@ -227,6 +227,12 @@ def sheets_xlsx(request, year):
 def import_sheets(request):
     """Import self-assessment sheets from the exchange JSON or the sheets .xlsx (the export's shape):
     all or nothing, problems in Chinese by sheet and item, or by worksheet, row and column."""
+    from django.core.exceptions import PermissionDenied
+
+    from .permissions import can_import_sheets
+
+    if not can_import_sheets(request.user):
+        raise PermissionDenied  # read-only roles have nothing to import
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():

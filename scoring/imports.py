@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from qianshan.common import jsonfile
 from qianshan.common.errors import DomainError
-from qianshan.common.jsonfile import DuplicateKey, no_duplicate_keys
+from qianshan.common.jsonfile import DuplicateKey, JsonTooLarge
 
 from .enums import LeaderLevel, MediaLevel, PraiseLevel
 from .items import SPECS, path_label
@@ -48,7 +49,9 @@ def load_json(raw: bytes):
     except UnicodeDecodeError:
         raise FileRefused(["文件不是 UTF-8 编码的文本，请另存为 UTF-8 编码后再导入。"]) from None
     try:
-        return json.loads(text, object_pairs_hook=no_duplicate_keys)
+        return jsonfile.loads(text)
+    except JsonTooLarge as error:
+        raise FileRefused([str(error)]) from None
     except json.JSONDecodeError as error:
         reason = _JSON_REASONS.get(error.msg, "无法解析")
         raise FileRefused([f"JSON 格式错误：第{error.lineno}行第{error.colno}列，{reason}。"]) from None

@@ -32,6 +32,12 @@ def can_override(user) -> bool:
     return access.writes_all or access.has(Role.LEADERSHIP)
 
 
+def can_import_sheets(user) -> bool:
+    """Import self-assessment sheets: the units' own users (their sheets only, the import checks) and the office."""
+    access = access_of(user)
+    return access.writes_all or access.is_unit_user
+
+
 def reads_every_unit(user) -> bool:
     access = access_of(user)
     return access.reads_all or access.has(Role.REVIEW_MEMBER)

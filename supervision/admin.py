@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from qianshan.common.admin import ReadOnlyAdmin
+from qianshan.common.admin import HistoryAdmin, ReadOnlyAdmin, WithdrawableAdmin
 
 from .models import (
     AdmonitionTalk,
@@ -15,24 +14,27 @@ from .models import (
 
 
 @admin.register(EarlyWarning)
-class EarlyWarningAdmin(SimpleHistoryAdmin):
+class EarlyWarningAdmin(HistoryAdmin):
     list_display = ["level", "task", "case", "unit", "deadline", "raised_on", "state"]
     list_filter = ["level", "state"]
+    readonly_fields = ["state"]  # raised and lifted by the warning sweep only
 
 
 @admin.register(SupervisionLetter)
-class SupervisionLetterAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "serial", "unit", "issued_on", "reply_deadline"]
+class SupervisionLetterAdmin(WithdrawableAdmin):
+    list_display = ["year", "serial", "unit", "issued_on", "reply_deadline", "state"]
     list_filter = ["year"]
+    # Numbered and answered through the supervision pages; withdrawn here with a reason, never deleted.
+    readonly_fields = ["year", "serial", "state", "reply", "replied_at", "replied_by", "issued_by"]
 
 
 @admin.register(AdmonitionTalk)
-class AdmonitionTalkAdmin(SimpleHistoryAdmin):
+class AdmonitionTalkAdmin(HistoryAdmin):
     list_display = ["unit", "held_on", "is_public"]
 
 
 @admin.register(ClueReferral)
-class ClueReferralAdmin(SimpleHistoryAdmin):
+class ClueReferralAdmin(HistoryAdmin):
     list_display = ["unit", "referred_on", "recipient"]
 
 

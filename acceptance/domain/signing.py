@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.domain.errors import DomainError
 from cases.models import PetitionCase
+from org.throttle import check_signing_password
 
 from ..enums import FormKind
 from ..models import OpinionForm, Signature, SignatureSlot
@@ -204,7 +205,7 @@ def void_changed_signatures(case: PetitionCase, *, actor=None) -> int:
     return before - Signature.objects.filter(slot__form__step__case=case, void=False).count()
 
 
-def sign(slot: SignatureSlot, *, actor, password: str, now=None) -> Signature:
+def sign(slot: SignatureSlot, *, actor, password: str, now=None, request=None) -> Signature:
     """Sign ``slot`` as ``actor`` after re-checking the password; binds the SHA-256 of the content.
 
     Refuses another person, a wrong password, a slot already validly signed, and a form whose
@@ -212,8 +213,7 @@ def sign(slot: SignatureSlot, *, actor, password: str, now=None) -> Signature:
     """
     if slot.user_id != actor.pk:
         raise DomainError("只有指定的签字人本人才能签署此栏。")
-    if not password or not actor.check_password(password):
-        raise DomainError("密码不正确，未签字。", field="password")
+    check_signing_password(actor, password, request)  # throttled like the login (org.throttle)
     form = slot.form
     with transaction.atomic():
         check = verify_signatures(form, now=now, actor=actor)

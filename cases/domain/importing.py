@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from org.domain.units import unit_lookup
 from org.models import Inspection
+from qianshan.common.excel import neutralise_formulas
 from qianshan.common.sheets import normalise, parse_date, read_rows
 
 from ..enums import Channel, CompletionStatus, Finding, ImportState
@@ -567,6 +568,7 @@ def error_workbook(data: bytes, problems: list[Problem]) -> bytes:
         book.remove(book.active)
         ws = None
     if ws is not None:
+        neutralise_formulas(book)
         for problem in problems:
             if problem.row and problem.col_index:
                 cell = ws.cell(row=problem.row, column=problem.col_index)
@@ -578,6 +580,7 @@ def error_workbook(data: bytes, problems: list[Problem]) -> bytes:
     listing.append(["行", "列", "值", "问题"])
     for problem in problems:
         listing.append([problem.row or "", problem.column, problem.value, problem.message])
+    neutralise_formulas(book)
     for letter, width in zip("ABCD", (8, 18, 30, 60), strict=True):
         listing.column_dimensions[letter].width = width
     out = io.BytesIO()

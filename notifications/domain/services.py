@@ -42,6 +42,7 @@ def notify(
                         link=link,
                         reason=reason,
                         dedupe_key=dedupe_key,
+                        email_wanted=email and bool(user.email),
                     )
                 )
         except IntegrityError:
@@ -54,20 +55,30 @@ def notify(
     return created
 
 
-def send_notification_emails(notification_ids: list[int]) -> int:
-    """Mail the notifications not mailed yet; each row is claimed by a conditional update.
+def send_notification_emails(notification_ids: list[int], *, now=None) -> int:
+    """Mail the notifications not mailed yet; each row is claimed for ``EMAIL_CLAIM_SECONDS`` first.
 
-    A mail that fails is released again and OSError is raised at the end, so the Celery task
-    retries it; the ones already sent are not sent twice.
+    ``emailed_at`` is set only after the SMTP server accepted the mail: a worker killed while
+    sending leaves it empty, its claim expires and the sweep sends it again. A mail that fails is
+    released at once and OSError is raised at the end, so the Celery task retries it; a row
+    another worker holds (claimed, not expired) or already sent is skipped.
     """
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    now = now or timezone.now()
     sent, failed = 0, []
     rows = Notification.objects.filter(pk__in=notification_ids, emailed_at=None).select_related("recipient")
+    free = Q(email_claimed_until=None) | Q(email_claimed_until__lt=now)
     for note in rows:
         if not note.recipient.email:
             continue
-        claimed = Notification.objects.filter(pk=note.pk, emailed_at=None).update(emailed_at=timezone.now())
+        claimed = Notification.objects.filter(free, pk=note.pk, emailed_at=None).update(
+            email_claimed_until=now + timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+        )
         if not claimed:
-            continue  # another process mailed it first
+            continue  # another process is mailing it, or did
         try:
             send_mail(
                 f"【千山督察整改】{note.title}",
@@ -75,14 +86,29 @@ def send_notification_emails(notification_ids: list[int]) -> int:
                 settings.DEFAULT_FROM_EMAIL,
                 [note.recipient.email],
             )
-            sent += 1
         except OSError as exc:
             log.warning("mail to %s failed: %s", note.recipient.email, exc)
-            Notification.objects.filter(pk=note.pk).update(emailed_at=None)
+            Notification.objects.filter(pk=note.pk).update(email_claimed_until=None)
             failed.append(note.pk)
+            continue
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now(), email_claimed_until=None)
+        sent += 1
     if failed:
         raise OSError(f"{len(failed)} 封邮件发送失败，稍后重试")
     return sent
+
+
+def pending_email_ids(*, now=None, limit: int = 500) -> list[int]:
+    """Notifications whose mail is wanted, not sent, and not held by a live claim (oldest first)."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(email_wanted=True, emailed_at=None)
+        .filter(Q(email_claimed_until=None) | Q(email_claimed_until__lt=now))
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:

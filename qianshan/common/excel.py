@@ -93,3 +93,22 @@ def xlsx_response(filename: str, sheets) -> HttpResponse:
     response = HttpResponse(write_xlsx(sheets), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def neutralise_formulas(book) -> int:
+    """Turn every formula or formula-like text of a loaded workbook into plain text; returns how many.
+
+    For workbooks written back from an upload (the import error workbook): a ``=HYPERLINK(…)`` or a
+    DDE ``=cmd|…`` typed by someone else must reach the reader as text, never run.
+    """
+    count = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or is_formula_like(cell.value):
+                    text = str(cell.value)
+                    cell.value = text
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    count += 1
+    return count

@@ -68,8 +68,16 @@ class CheckedFile:
 
 
 def display_name(name: str | None) -> str:
-    """The last path part of a client-sent file name (browsers may send a Windows path), at most 200 chars."""
-    return PurePosixPath((name or "").replace("\\", "/")).name[-MAX_NAME:] or "附件"
+    """The last path part of a client-sent file name (browsers may send a Windows path), at most 200 chars.
+
+    NFC-normalised, with control and format characters removed: a right-to-left override
+    (U+202E) would make "报告\u202efdp.exe" display as "报告exe.pdf".
+    """
+    import unicodedata
+
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return PurePosixPath(name.replace("\\", "/")).name.strip()[-MAX_NAME:] or "附件"
 
 
 def size_label(size: int) -> str:
@@ -191,3 +199,13 @@ def _office_type(name: str, data: bytes, field: str) -> tuple[str, str]:
             if any(n.startswith(prefix) for n in names):
                 return extension, content_type
     raise DomainError(f"文件“{name}”不是 Word 或 Excel 文件。", field=field)
+
+
+def open_stored(file_field):
+    """The stored file opened for reading, or Http404 with a clear message when it is gone from disk."""
+    from django.http import Http404
+
+    try:
+        return file_field.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("文件已不在服务器上（可能被移除或存储故障），请联系系统管理员。") from exc

@@ -79,3 +79,57 @@ def test_seed_demo_dates_nothing_after_the_seed_day():
     with time_machine.travel("2026-11-29 09:00:00+08:00", tick=False):
         call_command("seed_demo", stdout=io.StringIO())
     assert row_counts() == first
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_database_with_real_users_unless_forced():
+    from django.core.management.base import CommandError
+
+    from tests.factories import UserFactory
+
+    UserFactory(username="zhang.real")
+    before = row_counts()
+    with pytest.raises(CommandError, match=r"已有非示例用户（zhang\.real）.*--force") as refused:
+        call_command("seed_demo", stdout=io.StringIO())
+    assert refused.value.returncode == 2
+    assert row_counts() == before
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert PetitionCase.objects.exists()
+
+
+def test_seed_demo_refusal_exits_2_with_a_message_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(QIANSHAN_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="qianshan.settings")
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "manage.py", *a], cwd=root, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert run("migrate", "--noinput").returncode == 0
+    assert (
+        run("shell", "-c", "from org.models import User; User.objects.create_user('real.person')").returncode
+        == 0
+    )
+    result = run("seed_demo")
+    assert result.returncode == 2
+    assert "已有非示例用户（real.person）" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_password_satisfies_the_projects_validators():
+    from django.contrib.auth.password_validation import validate_password
+
+    from org import demo
+    from org.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    for user in User.objects.all():
+        validate_password(demo.DEMO_PASSWORD, user)  # raises ValidationError if it would be refused
+    assert User.objects.count() >= len(demo.USERS)

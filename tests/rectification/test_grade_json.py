@@ -234,7 +234,7 @@ def test_run_list_keeps_order():
         pytest.param(
             '{"task": "R1-07", "task": "R1-08"}', 'JSON 无效：对象中重复的字段 "task"', id="duplicate_key"
         ),
-        pytest.param("[" * 100_000, "JSON 无效：嵌套层数过多", id="too_deep"),
+        pytest.param("[" * 100_000, "JSON 无效：JSON 嵌套超过 20 层的上限。", id="too_deep"),
     ],
 )
 def test_run_invalid_json_is_one_line(text, line):

@@ -10,7 +10,8 @@ from scoring.models import ScoringSheet
 
 @pytest.mark.django_db
 def test_seed_demo_scores_the_look_back_year(users):
-    call_command("seed_demo", verbosity=0)
+    # --force: the test users are not demo users, and seed_demo refuses a database with real users
+    call_command("seed_demo", "--force", verbosity=0)
     assert ScoringSheet.objects.filter(year=2018, version=SheetVersion.SELF).count() == 18
     assert (
         ScoringSheet.objects.filter(

@@ -28,6 +28,7 @@ def test_beat_schedule_holds_every_entry_at_its_time():
         "qianshan.supervision.build_monthly_report": crontab(hour=9, minute=0, day_of_month=1),
         "qianshan.notifications.flush_outbox": crontab(minute="*"),
         "qianshan.notifications.purge_job_files": crontab(minute=15),
+        "qianshan.notifications.resend_pending_emails": crontab(minute="*/5"),
     }
     assert app.conf.timezone == "Asia/Shanghai"
 

@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 path.read_bytes(), inspection, actor=None, batch=opts["batch"], dry_run=opts["dry_run"]
             )
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(exc.message, returncode=2) from exc
         result = report.as_dict()
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))

@@ -1,6 +1,6 @@
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 
@@ -14,7 +14,22 @@ DEMO_APPS = ["cases", "rectification", "acceptance", "scoring", "supervision"]
 class Command(BaseCommand):
     help = "建立千山示例数据（可重复运行：第二次运行不改变任何数据）。"
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="数据库中已有非示例数据时仍然建立示例数据（会新建示例账号）。",
+        )
+
     def handle(self, *args, **options):
+        others = foreign_users()
+        if others and not options["force"]:
+            shown = "、".join(others[:5]) + ("等" if len(others) > 5 else "")
+            raise CommandError(
+                f"数据库中已有非示例用户（{shown}），看来不是演示库；为免在正式库中建立 admin 等示例账号"
+                f"和公开的示例密码，未做任何改动。确需在此库建立示例数据，请加 --force。",
+                returncode=2,
+            )
         ctx = demo.DemoContext()
         # Demo reports and alerts are stored as notifications, not mailed to invented addresses.
         with (
@@ -43,3 +58,9 @@ class Command(BaseCommand):
                 for a in user.role_assignments.all()
             )
             self.stdout.write(f"  {user.username:<11} {user.display_name}（{roles}）")
+
+
+def foreign_users() -> list[str]:
+    """User names that the demo did not create (every demo user has an @qianshan.example address)."""
+    others = User.objects.exclude(email__endswith="@qianshan.example").order_by("id")
+    return list(others.values_list("username", flat=True)[:6])

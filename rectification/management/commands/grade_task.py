@@ -12,7 +12,8 @@ from typing import TextIO
 
 from django.core.management.base import BaseCommand
 
-from qianshan.common.jsonfile import DuplicateKey, no_duplicate_keys
+from qianshan.common import jsonfile
+from qianshan.common.jsonfile import DuplicateKey, JsonTooLarge
 from rectification.grade_json import parse_grade_input
 from rectification.grading import grade_task
 
@@ -22,7 +23,9 @@ EXIT_BAD_INPUT = 2
 def run(text: str) -> tuple[str, list[str], int]:
     """Grade the tasks in JSON ``text``: (stdout text without trailing newline, stderr lines, exit code)."""
     try:
-        data = json.loads(text, object_pairs_hook=no_duplicate_keys)
+        data = jsonfile.loads(text)
+    except JsonTooLarge as error:
+        return "", [f"JSON 无效：{error}"], EXIT_BAD_INPUT
     except DuplicateKey as duplicate:
         return "", [f"JSON 无效：对象中重复的字段 {duplicate}"], EXIT_BAD_INPUT
     except json.JSONDecodeError as error:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from qianshan.common.jsonfile import DuplicateKey, no_duplicate_keys
+from qianshan.common import jsonfile
+from qianshan.common.jsonfile import DuplicateKey, JsonTooLarge
 from scoring.rules import result_to_json, score
 from scoring.sheet_json import parse_sheets
 
@@ -21,7 +22,9 @@ def run(text: str) -> tuple[str, list[str], int]:
     """
     try:
         # Notepad and Excel on Windows write a UTF-8 BOM, which json refuses.
-        data = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=no_duplicate_keys)
+        data = jsonfile.loads(text.removeprefix("\ufeff"))
+    except JsonTooLarge as error:
+        return "", [f"input: {error}"], EXIT_INVALID
     except json.JSONDecodeError as error:
         return (
             "",

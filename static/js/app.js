@@ -1,0 +1,25 @@
+// Behaviour the pages used to write inline (the Content-Security-Policy allows scripts from this
+// site only): print buttons, selects that submit their form, and the idle-session warning.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-print]");
+    if (button) { window.print(); }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]")) { event.target.form.submit(); }
+  });
+
+  // Idle sessions end on the server after SESSION_IDLE_MINUTES without a request; warn before.
+  var minutes = parseInt(document.body.getAttribute("data-idle-minutes") || "0", 10);
+  if (!minutes) { return; }
+  var warnAfter = Math.max(minutes - 2, minutes / 2) * 60 * 1000;
+  window.setTimeout(function () {
+    var banner = document.createElement("div");
+    banner.className = "idle-warning";
+    banner.setAttribute("role", "alert");
+    banner.setAttribute("data-testid", "idle-warning");
+    banner.textContent = "您已较长时间未操作，" + minutes + " 分钟无操作将自动退出登录；请保存正在填写的内容，或点击任意链接继续使用。";
+    document.body.insertBefore(banner, document.body.firstChild);
+  }, warnAfter);
+})();
