@@ -1,10 +1,11 @@
 from django import forms
 
 from org.models import Inspection, Unit
+from qianshan.common.widgets import DateInput
 
 from .enums import ReportKind, WarningLevel, WarningState
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class DashboardFilterForm(forms.Form):
