@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from cases.models import PetitionCase
 from org.demo import DEMO_PASSWORD
+from org.domain.units import unit_tags
 from org.enums import Role, UnitKind
 from org.enums import UnitTagCode as T
-from org.models import RoleAssignment, Unit, UnitTag, User
+from org.models import RoleAssignment, Unit, User
 
 from .domain import rules
 from .domain.signing import canonical_content, content_sha256
@@ -118,7 +119,7 @@ def _units(ctx) -> dict[str, Unit]:
         )
         ctx.count("单位", made)
         order += 1
-    tags = {tag.code: tag for tag in UnitTag.objects.all()}
+    tags = {tag.code: tag for tag in unit_tags(T.values)}
     for name, codes in UNIT_TAGS.items():
         unit = Unit.objects.filter(name=name).first()
         if unit is None:
