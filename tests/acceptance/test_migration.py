@@ -23,15 +23,24 @@ migration = importlib.import_module("acceptance.migrations.0004_rebind_signature
 
 def _old_content(form, names):
     """The content as the earlier version signed it: slots named by display name and unit text."""
-    facts = PetitionCase.objects.filter(pk=form.step.case_id).values(
-        *migration.OLD_CASE_FACTS_BY_KIND[form.kind]
-    ).get()
+    facts = (
+        PetitionCase.objects.filter(pk=form.step.case_id)
+        .values(*migration.OLD_CASE_FACTS_BY_KIND[form.kind])
+        .get()
+    )
     return {
         "form": form.kind,
         "case": {k: migration._text(v) for k, v in facts.items()},
         "fields": {k: migration._text(getattr(form, k)) for k in migration.FORM_FIELDS},
         "slots": [
-            [s.role, s.user_id, names.get(s.user_id, s.user.display_name), s.member_unit, s.member_post, s.member_phone]
+            [
+                s.role,
+                s.user_id,
+                names.get(s.user_id, s.user.display_name),
+                s.member_unit,
+                s.member_post,
+                s.member_phone,
+            ]
             for s in SignatureSlot.objects.filter(form=form).select_related("user").order_by("order", "id")
         ],
     }
@@ -62,7 +71,9 @@ def test_signatures_voided_by_a_view_after_a_rename_are_restored_and_rebound(rev
     migration.forwards(apps, None)
 
     # Slots got the unit their text names; signatures restored, re-bound, recorded in history.
-    assert set(SignatureSlot.objects.filter(form=opinion).values_list("unit", flat=True)) == {city["housing"].pk}
+    assert set(SignatureSlot.objects.filter(form=opinion).values_list("unit", flat=True)) == {
+        city["housing"].pk
+    }
     check = verify_signatures(opinion)
     assert [c.status for c in check.slots] == [VALID, VALID]
     for c in check.slots:
@@ -79,7 +90,9 @@ def test_a_signature_voided_because_a_fact_changed_stays_void(acceptance_form, u
     sign_all(acceptance_form)
     from acceptance.domain import services
 
-    services.decide_acceptance(acceptance_form.step, actor=users["acceptor"], passed=True, done_on=date(2024, 9, 30))
+    services.decide_acceptance(
+        acceptance_form.step, actor=users["acceptor"], passed=True, done_on=date(2024, 9, 30)
+    )
     _make_old(acceptance_form, rename_voided=True)
     # The fact the signers answered for is no longer the case's.
     PetitionCase.objects.filter(pk=acceptance_form.step.case_id).update(handling="事后改写")
