@@ -49,5 +49,5 @@ class SignatureAdmin(SimpleHistoryAdmin):
 
 @admin.register(SignatureSlot)
 class SignatureSlotAdmin(SimpleHistoryAdmin):
-    list_display = ["form", "role", "user", "member_unit", "order"]
+    list_display = ["form", "role", "user", "unit", "member_unit", "order"]
     list_filter = ["role"]

@@ -5,6 +5,7 @@ from org.enums import UnitKind, UnitTagCode
 from org.models import Unit, User
 from qianshan.common.widgets import DateInput
 
+from .domain.rules import ACCEPTANCE_REQUIRED, REVIEW_REQUIRED
 from .domain.services import EDITABLE_FIELDS
 from .enums import ACCEPTANCE_SLOT_ROLES, REVIEW_SLOT_ROLES, FormKind
 from .models import OpinionForm
@@ -60,6 +61,8 @@ def opinion_form_class(kind: str):
         OpinionForm,
         form=OpinionEditForm,
         fields=EDITABLE_FIELDS[kind],
+        # The names the missing list uses, so a person finds the field it names.
+        labels=dict(ACCEPTANCE_REQUIRED if kind == FormKind.ACCEPTANCE_OPINION else REVIEW_REQUIRED),
         widgets={
             "form_date": DateInput(),
             "accepted_on": DateInput(),
