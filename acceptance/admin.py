@@ -54,5 +54,5 @@ class SignatureAdmin(AppendOnlyHistoryAdmin):
 
 @admin.register(SignatureSlot)
 class SignatureSlotAdmin(AppendOnlyHistoryAdmin):
-    list_display = ["form", "role", "user", "member_unit", "order"]
+    list_display = ["form", "role", "user", "unit", "member_unit", "order"]
     list_filter = ["role"]

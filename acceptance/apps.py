@@ -6,10 +6,16 @@ class AcceptanceConfig(AppConfig):
     verbose_name = "验收复核"
 
     def ready(self):
+        from cases.domain.hooks import on_facts_changed
         from cases.domain.transitions import add_guard
         from cases.enums import CaseState
 
         from .domain.services import check_chain_signatures
+        from .domain.signing import void_changed_signatures
+
+        # A case write that changed facts a signed form states voids those signatures in that same
+        # write, with its actor and reason (cases never imports acceptance).
+        on_facts_changed(void_changed_signatures)
 
         # A case whose signed forms no longer match its facts may not go on to publicity,
         # close-out or filing: the chain restarts at that step (domain.md §5).

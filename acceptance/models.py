@@ -63,6 +63,26 @@ class Step(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 附件2 三1: a locality's case applies to its 党委政府, a city department's case to its 党组;
+    # named by the unit's kind when the acceptance is applied for (acceptance.domain.rules).
+    receiving_body = models.CharField("验收申请受理机关", max_length=120, blank=True)
+    organiser = models.ForeignKey(
+        "org.Unit",
+        verbose_name="组织验收单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Plan 四（三）3: the city industry department supervising the case takes part and signs.
+    supervising_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="督导责任单位（市级行业主管部门）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -116,6 +136,9 @@ class OpinionForm(models.Model):
     opinion_penalty = models.TextField("行政处罚情况意见", blank=True)
     opinion_satisfaction = models.TextField("群众满意情况意见", blank=True)
     opinion_accountability = models.TextField("责任追究情况意见", blank=True)
+    # Point code → {"met": bool, "note": str}: the acceptance standards of the case's category
+    # (附件2 一（三）) on a 验收意见, the five 复核原则 (二（一）) on a 复核责任书 (acceptance.domain.rules).
+    checklist = models.JSONField("逐项核对", default=dict, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords()
 
@@ -129,7 +152,12 @@ class OpinionForm(models.Model):
 
 
 class SignatureSlot(models.Model):
-    """签字栏: one place on a form that one assigned person signs (组长, a member, an opinion)."""
+    """签字栏: one place on a form that one assigned person signs (组长, a member, an opinion).
+
+    The signer is a person of a real unit (``unit``), whose kinds (org.UnitTag) decide which slots
+    they fit (acceptance.domain.rules). ``member_unit`` is the free text slots had before units
+    were chosen from the list; kept as it was written, shown only where ``unit`` is empty.
+    """
 
     form = models.ForeignKey(OpinionForm, verbose_name="表单", on_delete=models.CASCADE, related_name="slots")
     role = models.CharField("签字栏", max_length=20, choices=SlotRole.choices)
@@ -139,7 +167,10 @@ class SignatureSlot(models.Model):
         on_delete=models.PROTECT,
         related_name="signature_slots",
     )
-    member_unit = models.CharField("单位", max_length=100, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    member_unit = models.CharField("单位（原填写）", max_length=100, blank=True)
     member_post = models.CharField("职务（职称）", max_length=60, blank=True)
     member_phone = models.CharField("联系电话", max_length=40, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
@@ -156,6 +187,10 @@ class SignatureSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}：{self.user}"
+
+    @property
+    def unit_label(self) -> str:
+        return self.unit.name if self.unit_id else self.member_unit
 
 
 class Signature(models.Model):

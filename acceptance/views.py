@@ -10,7 +10,7 @@ from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.pdf import pdf_response
 
-from .domain import queries, services
+from .domain import queries, rules, services
 from .domain.deadlines import Deadlines
 from .domain.signing import VALID, sign
 from .enums import StepKind, StepOutcome
@@ -59,10 +59,20 @@ def _case_chain_page(request, case, *, decide_form=None, decide_step=None, statu
     steps = deadlines.annotate(
         queries.steps_visible_to(request.user)
         .filter(case=case)
-        .select_related("form", "unit", "entrusted_body")
+        .select_related("form", "unit", "entrusted_body", "supervising_unit", "organiser")
     )
     is_office = access_of(request.user).writes_all
     can_apply = can_change_units(request.user, case.unit_ids)
+    for step in steps:
+        # 通过 is refused while a checklist point is not met: 未通过 with those points is offered instead.
+        form = getattr(step, "form", None)
+        step.unmet = rules.unmet_points(form, case) if step.is_open and form is not None else []
+        if step.unmet and (decide_step is None or decide_step.pk != step.pk):
+            step.decide_form = DecideForm(initial={"passed": "0", "reasons": "；".join(step.unmet)})
+        elif decide_step is not None and decide_step.pk == step.pk:
+            step.decide_form = decide_form
+        else:
+            step.decide_form = DecideForm()
     return render(
         request,
         "acceptance/case_chain.html",
@@ -97,23 +107,33 @@ def form_detail(request, pk):
     return _form_page(request, _visible_form(request, pk))
 
 
-def _form_page(request, form, *, edit_form=None, status=200):
-    """The form page; a refused edit comes back with the bound form, so nothing typed is lost."""
+def _edit_form(form, data=None, instance=None):
+    points = rules.checklist_points(form, form.step.case)
+    return opinion_form_class(form.kind)(data, instance=instance or form, points=points)
+
+
+def _form_page(request, form, *, edit_form=None, assign_form=None, status=200):
+    """The form page: the fields first, then the 签字 panel (what will be signed, its SHA-256, and
+    what is still missing). A refused edit comes back with the bound form, so nothing typed is lost.
+    Read-only: opening the page writes nothing."""
     ctx = form_context(form)
     user = request.user
     is_office = access_of(user).writes_all
     assigned = any(c.slot.user_id == user.pk for c in ctx["check"].slots)
     editable = form.step.is_open and not ctx["check"].frozen and (is_office or assigned)
     if edit_form is None and editable:
-        edit_form = opinion_form_class(form.kind)(instance=form)
+        edit_form = _edit_form(form)
     ctx.update(
         {
             "edit_form": edit_form,
-            "assign_form": AssignForm(form_kind=form.kind, member_role=services.MEMBER_ROLE[form.kind])
+            "assign_form": (
+                assign_form or AssignForm(form_kind=form.kind, member_role=services.MEMBER_ROLE[form.kind])
+            )
             if is_office and editable
             else None,
             "sign_form": SignForm(),
             "my_slots": [c for c in ctx["check"].slots if c.slot.user_id == user.pk and c.status != VALID],
+            "signable": not ctx["missing"],
         }
     )
     return render(request, "acceptance/form_detail.html", ctx, status=status)
@@ -133,10 +153,10 @@ def _error_lines(bound) -> list[str]:
 def form_edit(request, pk):
     form = _visible_form(request, pk)
     # The bound ModelForm works on a copy: the domain decides what is saved on the real row.
-    bound = opinion_form_class(form.kind)(request.POST, instance=_visible_form(request, pk))
+    bound = _edit_form(form, request.POST, instance=_visible_form(request, pk))
     if bound.is_valid():
         try:
-            services.update_form(form, actor=request.user, values=bound.cleaned_data)
+            services.update_form(form, actor=request.user, values=bound.values())
         except DomainError as exc:
             show_refusal(bound, exc)
         else:
@@ -150,16 +170,16 @@ def form_edit(request, pk):
 def form_assign(request, pk):
     form = _visible_form(request, pk)
     bound = AssignForm(request.POST, form_kind=form.kind, member_role=services.MEMBER_ROLE[form.kind])
-    if not bound.is_valid():
-        messages.error(request, "请选择签字人和签字栏。")
-        return redirect("acceptance:form", pk=form.pk)
-    try:
-        services.assign_signer(form, actor=request.user, **bound.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已指定签字人。")
-    return redirect("acceptance:form", pk=form.pk)
+    if bound.is_valid():
+        try:
+            services.assign_signer(form, actor=request.user, **bound.cleaned_data)
+        except DomainError as exc:
+            show_refusal(bound, exc)
+        else:
+            messages.success(request, "已指定签字人。")
+            return redirect("acceptance:form", pk=form.pk)
+    messages.error(request, "未指定签字人：" + "；".join(_error_lines(bound)))
+    return _form_page(request, form, assign_form=bound, status=400)
 
 
 @require_POST
@@ -219,6 +239,7 @@ def apply_acceptance(request, pk):
             actor=request.user,
             applied_on=bound.cleaned_data["applied_on"],
             entrusted_body=bound.cleaned_data["entrusted_body"],
+            supervising_unit=bound.cleaned_data["supervising_unit"],
         )
     except DomainError as exc:
         messages.error(request, exc.message)

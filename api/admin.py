@@ -4,9 +4,8 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
 
-from qianshan.common.admin import ReadOnlyAdmin
+from qianshan.common.admin import HistoryAdmin, ReadOnlyAdmin
 from qianshan.common.errors import DomainError
 
 from .domain.tokens import DEFAULT_DAYS, issue_token, revoke_token
@@ -44,7 +43,7 @@ class TokenInline(admin.TabularInline):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(SimpleHistoryAdmin):
+class ApiClientAdmin(HistoryAdmin):
     form = ApiClientForm
     list_display = ["name", "user", "throttle_rate", "is_active", "created_at"]
     raw_id_fields = ["user"]

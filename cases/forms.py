@@ -4,6 +4,7 @@ from datetime import datetime
 from django import forms
 
 from org.models import Inspection
+from qianshan.common.widgets import DateInput
 
 from .domain.services import check_case_facts, check_fixed_three
 from .enums import AttachmentKind, PhotoStage, RecheckResult
@@ -36,8 +37,8 @@ class CaseForm(forms.ModelForm):
             "remarks",
         ]
         widgets = {
-            "transferred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "transferred_on": DateInput(),
+            "deadline": DateInput(),
             "complaint": forms.Textarea(attrs={"rows": 4}),
             "standard": forms.Textarea(attrs={"rows": 3}),
             "work_plan": forms.Textarea(attrs={"rows": 3}),
@@ -153,10 +154,13 @@ class UploadFieldsMixin(forms.Form):
 
 
 class ProgressForm(UploadFieldsMixin):
-    happened_on = forms.DateField(
-        label="进展日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    happened_on = forms.DateField(label="进展日期", widget=DateInput())
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
+    is_temporary = forms.BooleanField(
+        label="临时性应对措施",
+        required=False,
+        help_text="仅以临时性应对措施暂时解决问题的请勾选：群众身边问题不得因此视为办结（附件2 一（三）1）",
+    )
     files = forms.FileField(
         label="照片/材料",
         required=False,
@@ -194,7 +198,7 @@ class DrawForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label="回访日期", widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label="回访日期", widget=DateInput())
     visitor = forms.CharField(label="回访人", max_length=50)
     result = forms.ChoiceField(
         label="回访结果", choices=[(RecheckResult.HOLDS, "整改成效巩固"), (RecheckResult.REBOUNDED, "反弹")]
@@ -205,9 +209,7 @@ class VisitForm(forms.Form):
 
 class DispositionForm(forms.Form):
     disposition = forms.CharField(label="处置措施", widget=forms.Textarea(attrs={"rows": 3}))
-    resolved_on = forms.DateField(
-        label="处置完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    resolved_on = forms.DateField(label="处置完成日期", required=False, widget=DateInput())
 
 
 class PointForm(forms.Form):

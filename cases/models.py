@@ -223,6 +223,10 @@ class ProgressEntry(models.Model):
     )
     happened_on = models.DateField("进展日期")
     text = models.TextField("进展情况")
+    # 附件2 一（三）1 注: a problem solved for now by a temporary measure is never 办结 (acceptance checks it).
+    is_temporary = models.BooleanField(
+        "临时性应对措施", default=False, help_text="本次进展仅以临时性应对措施暂时解决问题"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, on_delete=models.PROTECT
     )

@@ -213,6 +213,7 @@ def case_progress(request, pk):
                 happened_on=form.cleaned_data["happened_on"],
                 text=form.cleaned_data["text"],
                 uploads=_uploads(request, "files", form),
+                is_temporary=form.cleaned_data["is_temporary"],
             )
         except DomainError as exc:
             show_refusal(form, exc)

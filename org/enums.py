@@ -8,6 +8,24 @@ class UnitKind(models.TextChoices):
     BODY = "body", "专业机构"
 
 
+class UnitTagCode(models.TextChoices):
+    """The unit kinds the sign-off rules name (附件2 二（三）, 三1; plan 四（三）3), by stable code.
+
+    Each is a row of org.UnitTag (seeded by a migration, editable by the admin); a rule refers to
+    the code, the page shows the row's name.
+    """
+
+    ECOLOGY = "ecology", "生态环境部门"
+    JUSTICE = "justice", "司法局"
+    DISCIPLINE = "discipline", "纪委监委"
+    SUPERVISION_OFFICE = "supervision_office", "督查室"
+    RECTIFICATION_OFFICE = "rectification_office", "督改办"
+    INDUSTRY = "industry", "行业主管部门"
+    PARTY_GOVERNMENT = "party_government", "党委政府"
+    CITY_DEPARTMENT = "city_department", "市直部门"
+    PROFESSIONAL_BODY = "professional_body", "专业机构"
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"
     OFFICE = "office", "协调组办公室"

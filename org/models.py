@@ -6,6 +6,30 @@ from simple_history.models import HistoricalRecords
 from .enums import UNIT_BOUND_ROLES, InspectionLevel, Role, UnitKind
 
 
+class UnitTag(models.Model):
+    """单位类别: what a unit is for the sign-off rules (生态环境部门, 司法局, 纪委监委, 行业主管部门 …).
+
+    An admin-editable list. The rules of 附件2 name a kind by its stable ``code`` (org.enums.UnitTagCode);
+    the admin may rename a kind's label or add kinds of its own, which no rule names.
+    """
+
+    code = models.SlugField(
+        "代码", max_length=40, unique=True, help_text="规则按代码识别类别，请勿修改内置代码"
+    )
+    name = models.CharField("名称", max_length=40, unique=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位类别"
+        verbose_name_plural = "单位类别"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Unit(models.Model):
     """单位: a government, department, enterprise or professional body, in one tree."""
 
@@ -23,9 +47,16 @@ class Unit(models.Model):
     # Other names an inspection team's sheet may use for this unit (one per line or comma).
     aliases = models.TextField("别名", blank=True, help_text="导入交办单时可匹配的其他名称，逗号或换行分隔")
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    tags = models.ManyToManyField(
+        UnitTag,
+        verbose_name="单位类别",
+        blank=True,
+        related_name="units",
+        help_text="签字背书按单位类别核对签字人（附件2 二（三））",
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[tags])
 
     class Meta:
         verbose_name = "单位"
@@ -34,6 +65,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def tag_codes(self) -> set[str]:
+        """The codes of the unit's kinds (from a prefetch of ``tags`` when there is one)."""
+        return {tag.code for tag in self.tags.all()}
 
     def alias_list(self) -> list[str]:
         raw = self.aliases.replace("，", ",").replace("\n", ",")

@@ -1,6 +1,7 @@
 from django import forms
 
 from org.models import Inspection
+from qianshan.common.widgets import DateInput
 
 from .enums import LookBackResult
 from .evidence import fields_of
@@ -26,7 +27,7 @@ class TaskForm(forms.ModelForm):
             "deadline",
         ]
         widgets = {
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": DateInput(),
             "problem": forms.Textarea(attrs={"rows": 4}),
             "target": forms.Textarea(attrs={"rows": 3}),
             "standard": forms.Textarea(attrs={"rows": 3}),
@@ -79,7 +80,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class MeasureCompleteForm(forms.Form):
@@ -87,6 +88,11 @@ class MeasureCompleteForm(forms.Form):
 
     done_on = forms.DateField(label="完成日期", widget=DATE)
     note = forms.CharField(label="完成情况说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    is_temporary = forms.BooleanField(
+        label="临时性应对措施",
+        required=False,
+        help_text="仅以临时性应对措施暂时解决问题的请勾选：临时性措施不得视为完成",
+    )
     files = MultipleFileField(label="依据材料（图片或PDF）")
 
     def __init__(self, *args, measure: Measure, **kwargs):
@@ -102,6 +108,7 @@ class MeasureCompleteForm(forms.Form):
             evidence_fields[name] = field
         # Evidence first, in the order of the kind's rule, then date, note and files.
         self.fields = {**evidence_fields, **self.fields}
+        self.fields["is_temporary"].initial = measure.is_temporary
         self.evidence_names = list(evidence_fields)
 
     def evidence(self) -> dict:

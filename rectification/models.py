@@ -120,6 +120,10 @@ class Measure(models.Model):
     done = models.BooleanField("已完成", default=False)
     done_on = models.DateField("完成日期", null=True, blank=True)
     evidence = models.TextField("完成情况说明", blank=True)
+    # 附件2 一（三）1 注: a temporary measure never counts as done (complete_measure refuses it).
+    is_temporary = models.BooleanField(
+        "临时性应对措施", default=False, help_text="仅以临时性应对措施暂时解决问题，不得视为完成"
+    )
     # Evidence by kind (domain.md §3); which of these a kind requires lives in rectification/evidence.py.
     document = models.CharField("文件名称及文号", max_length=200, blank=True)
     document_issued_on = models.DateField("印发日期", null=True, blank=True)

@@ -212,6 +212,7 @@ def measure_complete(request, pk):
                 done_on=form.cleaned_data["done_on"],
                 note=form.cleaned_data["note"],
                 files=form.cleaned_data["files"],
+                is_temporary=form.cleaned_data["is_temporary"],
             )
         except DomainError as exc:
             _form_error(form, exc)

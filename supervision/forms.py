@@ -1,11 +1,12 @@
 from django import forms
 
 from org.models import Inspection, Unit
+from qianshan.common.widgets import DateInput
 
 from .enums import LetterState, ReportKind, WarningLevel, WarningState
 
 UNRESOLVED = "unresolved"
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class DashboardFilterForm(forms.Form):

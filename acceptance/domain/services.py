@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.domain.errors import DomainError
 from cases.domain.transitions import accept_case, review_case, transition
-from cases.enums import CaseState, Finding
+from cases.enums import CaseState
 from cases.models import PetitionCase
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
@@ -23,7 +23,8 @@ from org.permissions import access_of, can_change_units
 
 from ..enums import FormKind, SlotRole, StepKind, StepOutcome
 from ..models import OpinionForm, SignatureSlot, Step
-from .signing import verify_signatures
+from . import rules
+from .signing import VALID, incomplete_message, verify_signatures, void_stale
 
 FORM_OF_STEP = {StepKind.ACCEPTANCE: FormKind.ACCEPTANCE_OPINION, StepKind.REVIEW: FormKind.REVIEW_LETTER}
 MEMBER_ROLE = {
@@ -51,7 +52,7 @@ EDITABLE_FIELDS = {
         "opinion_accountability",
     ),
 }
-FINDINGS_NEEDING_REVIEW = (Finding.UNTRUE, Finding.PARTLY_TRUE)
+FINDINGS_NEEDING_REVIEW = rules.FINDINGS_NEEDING_REVIEW
 
 
 def _is_office(actor) -> bool:
@@ -73,12 +74,29 @@ def _require_organiser(step: Step, actor) -> None:
 
 
 def apply_for_acceptance(
-    case: PetitionCase, *, actor, applied_on: date | None = None, entrusted_body=None
+    case: PetitionCase,
+    *,
+    actor,
+    applied_on: date | None = None,
+    entrusted_body=None,
+    supervising_unit=None,
 ) -> Step:
-    """申请验收: open a new round's acceptance step and its 验收意见 form for a completed case."""
+    """申请验收: open a new round's acceptance step and its 验收意见 form for a completed case.
+
+    The application goes to the body 附件2 三1 names by the lead unit's kind (its locality's 党委政府,
+    or a city department's 党组), which organises the acceptance. ``supervising_unit`` is the city
+    industry department supervising the case (督导责任单位), whose member must sign the opinion.
+    """
     _require_case_unit_or_office(case, actor)
     if case.state != CaseState.COMPLETED:
         raise DomainError(f"案件当前环节为“{case.get_state_display()}”，办结后才能申请验收。")
+    receiving, organiser = rules.receiving_body(case.lead_unit)
+    if supervising_unit is not None:
+        codes = supervising_unit.tag_codes()
+        if not {rules.T.INDUSTRY, rules.T.CITY_DEPARTMENT} <= codes:
+            raise DomainError(
+                f"督导责任单位须为市级行业主管部门：“{supervising_unit.name}”不是。", field="supervising_unit"
+            )
     with transaction.atomic():
         if Step.objects.filter(case=case, outcome=StepOutcome.PENDING).exists():
             raise DomainError("该案件已有办理中的验收复核环节。")
@@ -90,6 +108,9 @@ def apply_for_acceptance(
             starts_on=applied_on or timezone.localdate(),
             unit=case.lead_unit,
             entrusted_body=entrusted_body,
+            receiving_body=receiving,
+            organiser=organiser,
+            supervising_unit=supervising_unit,
             created_by=actor,
         )
         body = entrusted_body or case.lead_unit
@@ -108,25 +129,34 @@ def assign_signer(
     actor,
     user: User,
     role: str,
-    member_unit: str = "",
+    unit=None,
     member_post: str = "",
     member_phone: str = "",
 ) -> SignatureSlot:
-    """Assign ``user`` to sign ``role`` on the form (office only); refused once the form is signed."""
+    """Assign ``user`` of ``unit`` to sign ``role`` on the form (office only).
+
+    Refused once the form is signed, and when the unit's kinds do not fit the slot (the rule's
+    words, acceptance.domain.rules.SLOT_RULES).
+    """
     if not _is_office(actor):
         raise DomainError("只有协调组办公室可以指定签字人。")
     needed = MEMBER_ROLE[form.kind]
     if not access_of(user).has(needed):
         raise DomainError(f"{user.display_name}不是{Role(needed).label}，不能指定为签字人。", field="user")
+    if role not in rules.SLOT_RULES[form.kind]:
+        raise DomainError("该表单没有此签字栏。", field="role")
+    misfit = rules.slot_misfit(form, role, unit)
+    if misfit:
+        raise DomainError(misfit, field="unit")
     with transaction.atomic():
-        _require_editable(form)
+        _require_editable(form, actor=actor)
         if form.slots.filter(role=role, user=user).exists():
             raise DomainError("该人员已指定在此签字栏。", field="user")
         slot = SignatureSlot.objects.create(
             form=form,
             role=role,
             user=user,
-            member_unit=member_unit,
+            unit=unit,
             member_post=member_post or user.post,
             member_phone=member_phone or user.phone,
             order=form.slots.count() + 1,
@@ -143,23 +173,43 @@ def assign_signer(
     return slot
 
 
-def _require_editable(form: OpinionForm) -> None:
+def _require_editable(form: OpinionForm, *, actor) -> None:
     if not form.step.is_open:
         raise DomainError("该环节已办结，表单不能再修改。")
+    # A signature left valid by a raw edit that changed its content is voided by this write.
+    void_stale(form, actor=actor, reason="修改表单前核对")
     if verify_signatures(form).frozen:
         raise DomainError("表单已有有效签字，已冻结，不能修改。")
 
 
+def _clean_checklist(form: OpinionForm, checklist: dict) -> dict:
+    """Only the points of the form's checklist, each {"met": True/False/None, "note": text}."""
+    codes = {code for code, _ in rules.checklist_points(form, form.step.case)}
+    cleaned = {}
+    for code, entry in (checklist or {}).items():
+        if code not in codes:
+            continue
+        met = entry.get("met")
+        note = str(entry.get("note") or "").strip()[:500]
+        if met is False and not note:
+            raise DomainError("逐项核对中“不符合”的项须写明说明。", field="checklist")
+        cleaned[code] = {"met": met if met in (True, False) else None, "note": note}
+    return cleaned
+
+
 def update_form(form: OpinionForm, *, actor, values: dict) -> OpinionForm:
-    """Save the form's editable fields (office or an assigned member) while nobody has signed it."""
+    """Save the form's editable fields and checklist (office or an assigned member) while nobody
+    has signed it."""
     if not _is_office(actor) and not form.slots.filter(user=actor).exists():
         raise DomainError("您无权修改此表单。")
     allowed = EDITABLE_FIELDS[form.kind]
     with transaction.atomic():
-        _require_editable(form)
+        _require_editable(form, actor=actor)
         for name, value in values.items():
             if name in allowed:
                 setattr(form, name, value)
+        if "checklist" in values:
+            form.checklist = {**form.checklist, **_clean_checklist(form, values["checklist"])}
         form._history_user = actor
         form.save()
     return form
@@ -179,17 +229,36 @@ def _finish(step: Step, outcome: str, done_on: date, reasons: str = "", *, actor
     fresh.save()
 
 
+def unsigned_items(form: OpinionForm, check=None) -> list[str]:
+    """What still keeps the step from a decision: every slot validly signed, each opinion's required
+    unit kinds covered by valid signatures (empty when the form may be decided)."""
+    check = check or verify_signatures(form)
+    items = [
+        f"{c.slot.get_role_display()}{c.slot.user.display_name}"
+        + ("（签字已失效）" if c.status != "unsigned" else "（未签字）")
+        for c in check.slots
+        if c.status != VALID
+    ]
+    valid_units: dict[str, list] = {}
+    for c in check.slots:
+        if c.status == VALID:
+            valid_units.setdefault(c.slot.role, []).append(c.slot.unit)
+    names = rules.tag_names()
+    for role in rules.SLOT_RULES[form.kind]:
+        lacking = rules.uncovered_kinds(form, role, valid_units.get(role, []), form.step.case)
+        if lacking:
+            items.append(f"{SlotRole(role).label}：{'、'.join(names.get(k, k) for k in lacking)}尚未签字背书")
+    return items
+
+
 def _require_signed(form: OpinionForm) -> None:
-    check = verify_signatures(form)
-    missing = [c.slot for c in check.slots if c.status != "valid"]
+    """Deciding (通过 or 未通过) needs the complete form validly signed in every required slot."""
+    missing = rules.missing_for_signing(form)
     if missing:
-        names = "、".join(f"{s.get_role_display()}{s.user.display_name}" for s in missing)
-        raise DomainError(f"尚有签字未完成或已失效：{names}。")
-    roles = {c.slot.role for c in check.slots}
-    if SlotRole.LEADER not in roles:
-        raise DomainError("表单须有组长签字。")
-    if form.kind == FormKind.ACCEPTANCE_OPINION and SlotRole.INDUSTRY_MEMBER not in roles:
-        raise DomainError("验收须有市级行业主管部门成员参加并签字背书。")
+        raise DomainError(incomplete_message(missing).replace("不能签字", "不能记录结论"))
+    unsigned = unsigned_items(form)
+    if unsigned:
+        raise DomainError("签字未齐，不能记录结论：" + "；".join(unsigned) + "。")
 
 
 def _reopen(step: Step, *, actor, label: str, reasons: str, done_on: date) -> None:
@@ -219,11 +288,24 @@ def decide_acceptance(
     _require_organiser(step, actor)
     done_on = done_on or timezone.localdate()
     step.case.refresh_from_db()  # the state machine checks the stored state and version
+    case = step.case
     with transaction.atomic():
+        _require_signed(step.form)
+        unmet = rules.unmet_points(step.form, case)
         if not passed:
+            reasons = reasons.strip() or "；".join(unmet)
             _reopen(step, actor=actor, label="验收", reasons=reasons, done_on=done_on)
             return step
-        _require_signed(step.form)
+        if unmet:
+            raise DomainError(
+                "验收标准尚有未达到的项，不能通过："
+                + "；".join(unmet)
+                + "。请记录“未通过”，以上各项为未通过原因。",
+                field="passed",
+            )
+        refusal = rules.temporary_measure_refusal(case)
+        if refusal:
+            raise DomainError(refusal, field="passed")
         _finish(step, StepOutcome.PASSED, done_on, actor=actor)
         accept_case(step.case, actor=actor, reason="验收通过")
         Step.objects.create(
@@ -245,7 +327,7 @@ def apply_for_review(step: Step, *, actor, applied_on: date | None = None) -> St
     acceptance = Step.objects.select_related("form").get(
         case=step.case, round=step.round, kind=StepKind.ACCEPTANCE
     )
-    if verify_signatures(acceptance.form).any_void:
+    if not verify_signatures(acceptance.form).all_valid:
         raise DomainError("验收意见的签字已失效，须重新签字后才能申请复核。")
     with transaction.atomic():
         _finish(step, StepOutcome.PASSED, applied_on, actor=actor)
@@ -271,14 +353,18 @@ def decide_review(step: Step, *, actor, passed: bool, reasons: str = "", done_on
     step.case.refresh_from_db()  # the state machine checks the stored state and version
     case = step.case
     with transaction.atomic():
+        form = step.form
+        _require_signed(form)
+        unmet = rules.unmet_points(form, case)
         if not passed:
+            reasons = reasons.strip() or "；".join(unmet)
             _reopen(step, actor=actor, label="复核", reasons=reasons, done_on=done_on)
             return step
-        form = step.form
-        finding_reviewed = form.slots.filter(role=SlotRole.FINDING).exists() and form.opinion_finding.strip()
-        if case.finding in FINDINGS_NEEDING_REVIEW and not finding_reviewed:
-            raise DomainError("案件为“不属实”或“部分属实”，须对案件定性进行重点复核并签字。")
-        _require_signed(form)
+        if unmet:
+            raise DomainError(
+                "复核原则（五个不放过）尚有未做到的项，不能通过：" + "；".join(unmet) + "。请记录“未通过”。",
+                field="passed",
+            )
         acceptance = Step.objects.get(case=case, round=step.round, kind=StepKind.ACCEPTANCE)
         if not verify_signatures(acceptance.form).all_valid:
             raise DomainError("验收意见的签字已失效，须重新签字后才能完成复核。")

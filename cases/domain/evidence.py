@@ -105,6 +105,7 @@ def add_progress(
     text: str,
     uploads: list[Upload] = (),
     today: date | None = None,
+    is_temporary: bool = False,
 ) -> ProgressEntry:
     """Append a "latest progress" entry with its photos/documents; all or nothing.
 
@@ -120,7 +121,9 @@ def add_progress(
     for upload in uploads:
         check_file(upload)
     with transaction.atomic():
-        entry = ProgressEntry(case=case, happened_on=happened_on, text=text.strip(), actor=actor)
+        entry = ProgressEntry(
+            case=case, happened_on=happened_on, text=text.strip(), actor=actor, is_temporary=is_temporary
+        )
         entry._history_user = actor
         entry.save()
         for upload in uploads:

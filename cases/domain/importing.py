@@ -29,6 +29,7 @@ from qianshan.common.sheets import normalise, parse_date, read_rows
 from ..enums import Channel, CompletionStatus, Finding, ImportState
 from ..models import PetitionCase, PollutionType, TransferSheetImport
 from .errors import DomainError
+from .hooks import facts_changed
 
 HEADER_SCAN_ROWS = 20
 FILE_LEVEL_ROW = 0
@@ -477,25 +478,9 @@ def _apply(report: ImportReport, inspection: Inspection, actor, *, reason: str =
     for plan in report.plans:
         if plan.related:  # every related number is a known or a new case (checked while planning)
             cases[plan.receipt_no].related_cases.add(*(cases[r] for r in plan.related))
-    _void_changed_signatures([cases[p.receipt_no] for p in report.plans if p.action == "update"], actor)
-
-
-def _void_changed_signatures(updated: list[PetitionCase], actor) -> None:
-    """As update_case does: signatures bound to facts this import changed are voided now (domain.md
-    §5). Only the updated cases that have signed forms are checked (one query to find them)."""
-    if not updated:
-        return
-    from acceptance.domain.signing import void_changed_signatures  # acceptance imports cases
-    from acceptance.models import OpinionForm
-
-    with_forms = set(
-        OpinionForm.objects.filter(step__case__in=[c.pk for c in updated]).values_list(
-            "step__case_id", flat=True
-        )
-    )
-    for case in updated:
-        if case.pk in with_forms:
-            void_changed_signatures(case, actor=actor)
+    # Signatures bound to facts this import changed are voided now, by this write (domain.md §5).
+    updated = [cases[p.receipt_no] for p in report.plans if p.action == "update"]
+    facts_changed(updated, actor=actor, reason="导入交办单更新案件")
 
 
 # --- the upload → preview → confirm record -------------------------------------------------------

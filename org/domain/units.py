@@ -29,3 +29,21 @@ def users_of_units(unit_ids, roles) -> dict[int, list]:
     for ra in rows:
         by_unit.setdefault(ra.unit_id, {})[ra.user_id] = ra.user
     return {unit_id: list(users.values()) for unit_id, users in by_unit.items()}
+
+
+def unit_tags(codes) -> list:
+    """The UnitTag rows of ``codes`` (org.enums.UnitTagCode), made with the enum's label where missing.
+
+    The built-in kinds are seeded by a migration; a database emptied since (a flushed test database,
+    a hand-cleaned table) gets them back here instead of silently tagging nothing.
+    """
+    from ..enums import UnitTagCode
+    from ..models import UnitTag
+
+    rows = []
+    for order, code in enumerate(codes, start=1):
+        tag, _ = UnitTag.objects.get_or_create(
+            code=code, defaults={"name": UnitTagCode(code).label, "sort_order": 100 + order}
+        )
+        rows.append(tag)
+    return rows

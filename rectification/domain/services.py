@@ -102,6 +102,7 @@ def complete_measure(
     note: str = "",
     files=(),
     today: date | None = None,
+    is_temporary: bool = False,
 ) -> Measure:
     """Mark a measure complete once the evidence its kind needs is given (domain.md §3).
 
@@ -109,6 +110,11 @@ def complete_measure(
     """
     today = today or timezone.localdate()
     _require_change(actor, measure.task)
+    if is_temporary or measure.is_temporary:
+        raise DomainError(
+            "临时性应对措施暂时解决问题的，不得视为办结（附件2 一（三）1 注）：请落实长效整改措施后再标记完成。",
+            field="is_temporary",
+        )
     values = {name: evidence.get(name, getattr(measure, name)) for name in ALL_FIELDS}
     missing = missing_evidence(measure.kind, values)
     if missing:

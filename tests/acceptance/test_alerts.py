@@ -8,7 +8,7 @@ from acceptance.domain import services
 from acceptance.domain.alerts import send_deadline_alerts
 from notifications.models import Notification
 
-from .conftest import APPLIED
+from .conftest import APPLIED, fill_acceptance, member
 
 
 @pytest.mark.django_db
@@ -65,14 +65,19 @@ def test_alert_task_on_real_worker_is_idempotent(celery_worker_live, django_db_b
         from acceptance.domain import services
         from acceptance.enums import SlotRole
         from cases.enums import CaseState
+        from org.enums import UnitKind
+        from org.enums import UnitTagCode as T
         from tests.factories import CaseFactory, UnitFactory
 
-        unit = UnitFactory(name="实跑单位")
+        from .conftest import tagged_unit
+
+        locality = tagged_unit("实跑地方", T.PARTY_GOVERNMENT, kind=UnitKind.REGION)
+        unit = UnitFactory(name="实跑单位", parent=locality)
         office = user_with_role(Role.OFFICE, username="office_live")
         member = user_with_role(Role.ACCEPTANCE_MEMBER, username="member_live")
         case = CaseFactory(lead_unit=unit, state=CaseState.COMPLETED, receipt_no="LIVE-001")
         step = services.apply_for_acceptance(case, actor=office, applied_on=APPLIED)
-        services.assign_signer(step.form, actor=office, user=member, role=SlotRole.LEADER)
+        services.assign_signer(step.form, actor=office, user=member, role=SlotRole.LEADER, unit=locality)
     first = task.delay("2024-10-06").get(timeout=30)
     second = task.delay("2024-10-06").get(timeout=30)
     assert first == {"steps_alerted": 1, "notifications": 2}
@@ -81,7 +86,7 @@ def test_alert_task_on_real_worker_is_idempotent(celery_worker_live, django_db_b
         assert Notification.objects.filter(kind="deadline_alert").count() == 2
 
 
-def _open_steps(n, users, industry_member, unit_a, unit_b):
+def _open_steps(n, users, industry_member, unit_a, unit_b, city):
     """``n`` open acceptance steps (one slot signed) and ``n`` open review applications, each case
     with a cooperating unit."""
     from acceptance.domain.signing import sign
@@ -92,13 +97,16 @@ def _open_steps(n, users, industry_member, unit_a, unit_b):
 
     for i in range(n):
         case = CaseFactory(
-            lead_unit=unit_a, cooperating_units=[unit_b], state=CaseState.COMPLETED, receipt_no=f"QA-{i}"
+            lead_unit=unit_a,
+            cooperating_units=[unit_b],
+            state=CaseState.COMPLETED,
+            receipt_no=f"QA-{i}",
+            acceptance_category="nearby",
         )
         form = services.apply_for_acceptance(case, actor=users["office"], applied_on=APPLIED).form
-        slot = services.assign_signer(form, actor=users["office"], user=users["acceptor"], role="leader")
-        services.assign_signer(
-            form, actor=users["office"], user=industry_member, role=SlotRole.INDUSTRY_MEMBER
-        )
+        slot = member(form, users["office"], users["acceptor"], SlotRole.LEADER, city["locality"])
+        member(form, users["office"], industry_member, SlotRole.INDUSTRY_MEMBER, city["housing"])
+        fill_acceptance(form, users["office"])
         sign(slot, actor=users["acceptor"], password=PASSWORD)
         accepted = CaseFactory(
             lead_unit=unit_a, cooperating_units=[unit_b], state=CaseState.ACCEPTED, receipt_no=f"QR-{i}"
@@ -109,9 +117,9 @@ def _open_steps(n, users, industry_member, unit_a, unit_b):
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 6])
 def test_alert_scan_query_count_does_not_grow_with_steps(
-    n, users, industry_member, unit_a, unit_b, django_assert_num_queries
+    n, users, industry_member, unit_a, unit_b, city, django_assert_num_queries
 ):
-    _open_steps(n, users, industry_member, unit_a, unit_b)
+    _open_steps(n, users, industry_member, unit_a, unit_b, city)
     with django_assert_num_queries(7):  # nothing due yet: read and verify only
         assert send_deadline_alerts(today=date(2024, 9, 28)).notifications == 0
     first = send_deadline_alerts(today=date(2024, 10, 6))

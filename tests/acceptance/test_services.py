@@ -28,6 +28,38 @@ def test_apply_for_acceptance_by_case_unit_opens_step_and_form(completed_case, u
         StepOutcome.PENDING,
     )
     assert step.form.unit_name == "甲单位"
+    # 附件2 三1: unit A belongs to a locality; its 党委政府 receives the application and organises.
+    assert (step.receiving_body, step.organiser.name) == (
+        "千山风景区（测试）党委、政府",
+        "千山风景区（测试）",
+    )
+
+
+def test_apply_for_acceptance_of_a_city_departments_case_goes_to_its_party_group(users, city):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(lead_unit=city["housing"], state=CaseState.COMPLETED)
+    step = services.apply_for_acceptance(case, actor=users["office"], applied_on=APPLIED)
+    assert (step.receiving_body, step.organiser) == ("鞍山市住建局（测试）党组", city["housing"])
+
+
+def test_apply_for_acceptance_without_a_receiving_body_is_refused_with_the_rule(users):
+    from tests.factories import CaseFactory, UnitFactory
+
+    case = CaseFactory(lead_unit=UnitFactory(name="无类别单位"), state=CaseState.COMPLETED)
+    with pytest.raises(DomainError, match="市直部门向本部门党组申请验收（附件2 三1）"):
+        services.apply_for_acceptance(case, actor=users["office"], applied_on=APPLIED)
+    assert Step.objects.count() == 0
+
+
+def test_supervising_unit_must_be_a_city_industry_department(completed_case, users, city):
+    with pytest.raises(DomainError, match="督导责任单位须为市级行业主管部门"):
+        services.apply_for_acceptance(
+            completed_case,
+            actor=users["office"],
+            applied_on=APPLIED,
+            supervising_unit=city["county_industry"],
+        )
 
 
 @pytest.mark.parametrize("who", ["staff_b", "acceptor", "reviewer", "discipline", "leader"])
@@ -57,6 +89,10 @@ def test_assign_signer_only_by_office_and_only_members(acceptance_form, users):
         services.assign_signer(
             acceptance_form, actor=users["office"], user=users["reviewer"], role=SlotRole.MEMBER
         )
+    with pytest.raises(DomainError, match="须选定所在单位"):
+        services.assign_signer(
+            acceptance_form, actor=users["office"], user=users["acceptor"], role=SlotRole.MEMBER
+        )
 
 
 def test_update_form_by_unassigned_user_is_refused(acceptance_form, users):
@@ -64,15 +100,21 @@ def test_update_form_by_unassigned_user_is_refused(acceptance_form, users):
         services.update_form(acceptance_form, actor=users["staff"], values={"opinion_penalty": "x"})
 
 
-def test_decide_acceptance_unsigned_is_refused(acceptance_form, users):
-    with pytest.raises(DomainError, match="尚有签字未完成或已失效"):
-        services.decide_acceptance(acceptance_form.step, actor=users["acceptor"], passed=True)
+@pytest.mark.parametrize("passed", [True, False])
+def test_decide_acceptance_unsigned_is_refused(acceptance_form, users, passed):
+    with pytest.raises(DomainError, match="签字未齐，不能记录结论") as refused:
+        services.decide_acceptance(acceptance_form.step, actor=users["acceptor"], passed=passed, reasons="x")
+    assert f"组长{users['acceptor'].display_name}（未签字）" in refused.value.message
+    acceptance_form.step.refresh_from_db()
+    assert acceptance_form.step.outcome == StepOutcome.PENDING
 
 
-def test_decide_acceptance_without_industry_member_is_refused(completed_case, users):
+def test_decide_acceptance_without_industry_member_is_refused(completed_case, users, city):
+    from .conftest import fill_acceptance, member
+
     step = services.apply_for_acceptance(completed_case, actor=users["office"], applied_on=APPLIED)
-    services.assign_signer(step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER)
-    sign_all(step.form)
+    member(step.form, users["office"], users["acceptor"], SlotRole.LEADER, city["locality"])
+    fill_acceptance(step.form, users["office"])
     with pytest.raises(DomainError, match="市级行业主管部门成员"):
         services.decide_acceptance(step, actor=users["acceptor"], passed=True)
 
@@ -103,6 +145,7 @@ def test_decide_acceptance_twice_is_refused(acceptance_form, users):
 
 
 def test_failed_acceptance_reopens_case_with_reasons_for_handlers(acceptance_form, users):
+    sign_all(acceptance_form)
     step = services.decide_acceptance(
         acceptance_form.step, actor=users["acceptor"], passed=False, reasons="扬尘仍在"
     )
@@ -115,6 +158,7 @@ def test_failed_acceptance_reopens_case_with_reasons_for_handlers(acceptance_for
 
 
 def test_failed_acceptance_without_reasons_is_refused(acceptance_form, users):
+    sign_all(acceptance_form)
     with pytest.raises(DomainError, match="未通过须填写原因"):
         services.decide_acceptance(acceptance_form.step, actor=users["acceptor"], passed=False, reasons=" ")
 
@@ -146,13 +190,16 @@ def test_review_by_acceptance_member_is_refused(review_form, users):
         services.decide_review(review_form.step, actor=users["acceptor"], passed=True)
 
 
-def test_review_of_partly_true_case_needs_finding_review(review_form, users):
-    case = review_form.step.case
-    # The finding changes after acceptance: the acceptance signatures are void too.
+def test_review_of_partly_true_case_needs_the_focused_finding_review(letter_unfilled, users):
+    """附件2 二（三）5: for a 部分属实 case both 生态环境局 and a 行业主管部门 sign the finding."""
+    from .conftest import fill_review
+
+    case = letter_unfilled.step.case
     update_case(case, actor=users["office"], values={"finding": Finding.PARTLY_TRUE})
-    sign_all(review_form)
-    with pytest.raises(DomainError, match="须对案件定性进行重点复核"):
-        services.decide_review(review_form.step, actor=users["reviewer"], passed=True)
+    letter_unfilled.slots.filter(role=SlotRole.FINDING, unit__name__contains="住建").delete()
+    fill_review(letter_unfilled, users["office"])
+    with pytest.raises(DomainError, match="案件定性情况复核意见：尚缺行业主管部门的签字人"):
+        sign_all(letter_unfilled)
 
 
 def test_review_refused_while_acceptance_signatures_are_void(review_form, users):
@@ -163,6 +210,7 @@ def test_review_refused_while_acceptance_signatures_are_void(review_form, users)
 
 
 def test_failed_review_reopens_case_and_next_round_starts_at_acceptance(review_form, users):
+    sign_all(review_form)
     services.decide_review(review_form.step, actor=users["reviewer"], passed=False, reasons="处罚未执行")
     case = review_form.step.case
     case.refresh_from_db()
@@ -207,6 +255,7 @@ def test_step_outcome_is_in_history_with_who_and_when(acceptance_form, users):
 
 
 def test_failed_step_is_in_history_with_reasons_and_who(acceptance_form, users):
+    sign_all(acceptance_form)
     step = services.decide_acceptance(
         acceptance_form.step,
         actor=users["office"],

@@ -45,6 +45,7 @@ def test_reviewer_assigned_to_the_review_reads_the_acceptance_opinion_read_only(
         assert client.get(url).status_code == 200
     assert "整改到位" in summary
     page = client.get(reverse("acceptance:form", args=[opinion.pk]))
+    assert page.status_code == 200
     assert page.context["edit_form"] is None and page.context["assign_form"] is None
     assert page.context["my_slots"] == []
     refused = client.post(
@@ -93,7 +94,9 @@ def test_index_lists_forms_waiting_oldest_first(acceptance_form, users, login, u
 
     older = CaseFactory(lead_unit=unit_a, state=CaseState.COMPLETED, receipt_no="OLDER-1")
     step = services.apply_for_acceptance(older, actor=users["office"], applied_on=date(2024, 9, 1))
-    services.assign_signer(step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER)
+    services.assign_signer(
+        step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER, unit=unit_a
+    )
     body = login(users["acceptor"]).get(reverse("acceptance:index")).content.decode()
     assert body.index("OLDER-1") < body.index("D2LN202107160012")
 
@@ -104,7 +107,9 @@ def _make_steps(n, users, unit_a):
     for i in range(n):
         case = CaseFactory(lead_unit=unit_a, state=CaseState.COMPLETED, receipt_no=f"MANY-{i}")
         step = services.apply_for_acceptance(case, actor=users["office"], applied_on=APPLIED)
-        services.assign_signer(step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER)
+        services.assign_signer(
+            step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER, unit=unit_a
+        )
 
 
 @pytest.mark.parametrize("n", [1, 6])
@@ -168,7 +173,7 @@ def test_form_edit_valid_saves_and_redirects(acceptance_form, users, login):
 
 
 def test_decide_refused_keeps_the_typed_reasons_on_the_page(acceptance_form, users, login):
-    """Passing an unsigned acceptance is refused; the chain page comes back with what was typed."""
+    """Deciding an unsigned acceptance is refused; the chain page comes back with what was typed."""
     step = acceptance_form.step
     response = login(users["office"]).post(
         reverse("acceptance:decide", args=[step.pk]),
@@ -177,7 +182,7 @@ def test_decide_refused_keeps_the_typed_reasons_on_the_page(acceptance_form, use
     assert response.status_code == 400
     body = response.content.decode()
     assert 'value="现场复核意见：噪声达标"' in body and 'value="2024-10-01"' in body
-    assert "尚有签字未完成或已失效：组长" in body
+    assert "签字未齐，不能记录结论" in body and f"组长{users['acceptor'].display_name}（未签字）" in body
     step.refresh_from_db()
     assert step.outcome == "pending"
 
@@ -196,6 +201,9 @@ def test_decide_with_bad_date_names_the_field_and_keeps_the_reasons(acceptance_f
 
 
 def test_decide_failed_without_reasons_names_the_reasons_field(acceptance_form, users, login):
+    from .conftest import sign_all
+
+    sign_all(acceptance_form)
     response = login(users["office"]).post(
         reverse("acceptance:decide", args=[acceptance_form.step.pk]), {"passed": "0", "done_on": "2024-10-01"}
     )

@@ -8,6 +8,7 @@ import pytest
 from acceptance.domain import services as acceptance
 from acceptance.domain.signing import sign
 from acceptance.enums import SlotRole
+from acceptance.models import OpinionForm
 from cases.enums import AttachmentKind, CaseState, Finding
 from cases.models import Attachment, PetitionCase
 from org.enums import Role
@@ -28,17 +29,27 @@ def case(unit_a, unit_b):
         handling="已责令整改",
         complainant_accepted=True,
         penalty_cases=0,
+        acceptance_category="public_interest",
     )
 
 
 @pytest.fixture
-def opinion(case, users):
-    """An acceptance opinion with a leader and an industry member assigned, nobody signed yet."""
+def opinion(case, users, unit_a):
+    """An acceptance opinion with a leader and an industry member of fitting units assigned, complete
+    but for the 群众满意情况 (each test states it or not), nobody signed yet."""
+    from org.enums import UnitKind, UnitTagCode
+    from tests.acceptance.conftest import ACCEPTANCE_TEXT, all_met, member, tagged_unit
+
+    unit_a.parent = tagged_unit("测试地方", UnitTagCode.PARTY_GOVERNMENT, kind=UnitKind.REGION)
+    unit_a.save()
+    housing = tagged_unit("测试市住建局", UnitTagCode.INDUSTRY, UnitTagCode.CITY_DEPARTMENT)
     industry = user_with_role(Role.ACCEPTANCE_MEMBER, username="industry_u", full_name="吴验收")
     step = acceptance.apply_for_acceptance(case, actor=users["staff"], applied_on=date(2025, 7, 1))
     form = step.form
-    acceptance.assign_signer(form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER)
-    acceptance.assign_signer(form, actor=users["office"], user=industry, role=SlotRole.INDUSTRY_MEMBER)
+    member(form, users["office"], users["acceptor"], SlotRole.LEADER, unit_a.parent)
+    member(form, users["office"], industry, SlotRole.INDUSTRY_MEMBER, housing)
+    text = {k: v for k, v in ACCEPTANCE_TEXT.items() if k != "opinion_satisfaction"}
+    acceptance.update_form(form, actor=users["office"], values={**text, "checklist": all_met(form)})
     return form
 
 
@@ -91,9 +102,12 @@ def test_satisfaction_not_signed_when_one_signature_is_void_though_another_is_va
 def test_satisfaction_not_signed_when_the_passed_opinion_leaves_satisfaction_empty(
     case, opinion, users, unit_a
 ):
+    acceptance.update_form(opinion, actor=users["office"], values={"opinion_satisfaction": "群众表示满意"})
     _sign_all(opinion)
     _pass(opinion, users)
-    # the case record says the complainant accepted, but the signed opinion does not state it
+    # A complete opinion states it; one passed before forms had to be complete (or changed behind the
+    # domain) may not: the case record says the complainant accepted, the signed opinion does not.
+    OpinionForm.objects.filter(pk=opinion.pk).update(opinion_satisfaction="")
     assert _satisfaction(case, unit_a) == (False, "验收意见（第1轮，已通过）：未填写群众满意情况意见")
 
 

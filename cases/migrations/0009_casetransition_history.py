@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_case_keyword_trigram_indexes'),
+        ('cases', '0008_temporary_measure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

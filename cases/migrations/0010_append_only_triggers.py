@@ -10,8 +10,8 @@ from qianshan.common.append_only import install, uninstall
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_casetransition_history"),
-        ("acceptance", "0002_prefill_holidays"),
+        ("cases", "0009_casetransition_history"),
+        ("acceptance", "0004_rebind_signatures"),
         ("rectification", "0003_attachment_sha256"),
         ("scoring", "0003_ranking_indexes"),
     ]
