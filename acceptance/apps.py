@@ -18,6 +18,6 @@ class AcceptanceConfig(AppConfig):
         on_facts_changed(void_changed_signatures)
 
         # A case whose signed forms no longer match its facts may not go on to publicity,
-        # close-out or filing: the chain restarts at that step (domain.md §5).
+        # close-out or filing: the chain restarts at that step (docs/rules.md §5).
         for state in (CaseState.PUBLICIZED, CaseState.CLOSED, CaseState.FILED):
             add_guard(state, check_chain_signatures)

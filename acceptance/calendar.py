@@ -1,4 +1,4 @@
-"""Deadline arithmetic for the acceptance and review chain (验收复核办法, domain.md §5).
+"""Deadline arithmetic for the acceptance and review chain (验收复核办法, docs/rules.md §5).
 
 Each deadline counts from the previous step: accept within 7 days of the application,
 apply for review within 3 days of acceptance, review within 5 days of the review

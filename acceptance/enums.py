@@ -2,7 +2,7 @@ from django.db import models
 
 
 class StepKind(models.TextChoices):
-    """The steps of the chain (domain.md §5); each counts its deadline from the previous one."""
+    """The steps of the chain (docs/rules.md §5); each counts its deadline from the previous one."""
 
     ACCEPTANCE = "acceptance", "组织验收"
     REVIEW_APPLICATION = "review_application", "申请复核"

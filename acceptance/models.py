@@ -28,7 +28,7 @@ class Holiday(models.Model):
 
 
 class Step(models.Model):
-    """验收复核环节: one step of a case's acceptance and review chain (domain.md §5).
+    """验收复核环节: one step of a case's acceptance and review chain (docs/rules.md §5).
 
     ``starts_on`` is the date the step's deadline counts from (the application, or the previous
     step's completion); the due date is computed on read so a holiday the admin enters later, or

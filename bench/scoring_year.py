@@ -1,4 +1,4 @@
-"""Benchmark: score every case of a 100 000-case year (domain.md §6), and count the queries.
+"""Benchmark: score every case of a 100 000-case year (docs/rules.md §8), and count the queries.
 
 Builds a throwaway SQLite database (the test settings' private file), bulk-creates 100 000 cases
 over 20 units with a self-assessed sheet each and a review for every other one, then times

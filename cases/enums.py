@@ -2,7 +2,7 @@ from django.db import models
 
 
 class CaseState(models.TextChoices):
-    """The lifecycle of domain.md §4; stored values are the English words."""
+    """The lifecycle of docs/rules.md §4; stored values are the English words."""
 
     RECEIVED = "received", "已交办"
     INVESTIGATING = "investigating", "调查核实"
@@ -47,7 +47,7 @@ class CompletionStatus(models.TextChoices):
 
 
 class AcceptanceCategory(models.TextChoices):
-    """验收分类 (domain.md §4): decides the acceptance checklist."""
+    """验收分类 (docs/rules.md §4): decides the acceptance checklist."""
 
     NEARBY = "nearby", "身边问题"
     PUBLIC_INTEREST = "public_interest", "公共利益污染问题"

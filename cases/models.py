@@ -35,7 +35,7 @@ class PollutionType(models.Model):
 
 
 class PetitionCase(models.Model):
-    """信访举报案件: a citizen complaint transferred by an inspection team (domain.md §4).
+    """信访举报案件: a citizen complaint transferred by an inspection team (docs/rules.md §4).
 
     State changes go through cases.domain.transitions only; ``version`` is bumped by every
     transition so two people pressing the same button give one transition (a conditional
@@ -243,7 +243,7 @@ class ProgressEntry(models.Model):
 
 
 class RecheckDraw(models.Model):
-    """复查回访抽样: the month's recorded 10 % draw (domain.md §4), reproducible from its seed."""
+    """复查回访抽样: the month's recorded 10 % draw (docs/rules.md §4), reproducible from its seed."""
 
     month = models.DateField("月份", unique=True, help_text="当月第一天")
     seed = models.BigIntegerField("随机种子")

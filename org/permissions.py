@@ -1,4 +1,4 @@
-"""The one access rule of the system (domain.md §8), used by every list, detail, form and export.
+"""The one access rule of the system (docs/rules.md §9), used by every list, detail, form and export.
 
 - admin and the coordination office see and change everything;
 - the discipline commission and leadership read everything;

@@ -22,12 +22,12 @@ app.conf.beat_schedule = {
         "task": "qianshan.supervision.sweep_warnings",
         "schedule": crontab(hour=7, minute=0),
     },
-    # 每月1日 07:30 复查回访抽样: the month's 10 % re-check draw (domain.md §4).
+    # 每月1日 07:30 复查回访抽样: the month's 10 % re-check draw (docs/rules.md §4).
     "draw-rechecks": {
         "task": "qianshan.cases.draw_rechecks",
         "schedule": crontab(hour=7, minute=30, day_of_month=1),
     },
-    # 每日 08:00 验收复核时限提醒: steps due within 1 day and overdue (domain.md §5).
+    # 每日 08:00 验收复核时限提醒: steps due within 1 day and overdue (docs/rules.md §5).
     "deadline-alerts": {
         "task": "qianshan.acceptance.send_deadline_alerts",
         "schedule": crontab(hour=8, minute=0),

@@ -326,10 +326,10 @@ else:
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# --- domain settings (domain.md) -------------------------------------------------------------
-PUBLICITY_DAYS = int(os.environ.get("PUBLICITY_DAYS", "5"))  # petition cases, domain.md §4
+# --- domain settings (docs/rules.md) -------------------------------------------------------------
+PUBLICITY_DAYS = int(os.environ.get("PUBLICITY_DAYS", "5"))  # petition cases, docs/rules.md §4
 TASK_PUBLICITY_DAYS = int(os.environ.get("TASK_PUBLICITY_DAYS", "7"))  # tasks, as published examples
-# Acceptance/review deadlines: calendar days unless set to count working days (domain.md §5).
+# Acceptance/review deadlines: calendar days unless set to count working days (docs/rules.md §5).
 DEADLINES_IN_WORKING_DAYS = env_bool("DEADLINES_IN_WORKING_DAYS", False)
 DUE_SOON_DAYS = 7  # home page "due within 7 days"
 

@@ -158,7 +158,7 @@ def _measures(task, unit, kinds, *, done: bool) -> None:
 
 
 def _evidence(kind, day) -> dict:
-    """Demo completion evidence of a finished measure, as its kind requires (domain.md §3)."""
+    """Demo completion evidence of a finished measure, as its kind requires (docs/rules.md §6)."""
     return {
         MeasureKind.POLICY: {
             "document": "【示例】千景管发〔2018〕12号",

@@ -36,7 +36,7 @@ warning_colour = {
 
 
 class MeasureKind(models.TextChoices):
-    """整改措施类别 (domain.md §3): decides the evidence needed to mark a measure complete."""
+    """整改措施类别 (docs/rules.md §6): decides the evidence needed to mark a measure complete."""
 
     POLICY = "policy", "政策措施"
     ENGINEERING = "engineering", "工程措施"

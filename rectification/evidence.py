@@ -1,4 +1,4 @@
-"""完成依据: the evidence each kind of measure needs before it may be marked complete (domain.md §3).
+"""完成依据: the evidence each kind of measure needs before it may be marked complete (docs/rules.md §6).
 
 Pure: callers hand in a mapping of field name → value (a Measure or a form's cleaned data) and
 get back the Chinese labels of what is missing, in a fixed order.

@@ -76,7 +76,7 @@ class Grade:
 
 
 def grade_task(facts: TaskFacts) -> Grade:
-    """Grade a task for ``facts.year`` in the order of domain.md §3; the first rule that holds wins.
+    """Grade a task for ``facts.year`` in the order of docs/rules.md §6; the first rule that holds wins.
 
     Raises ValueError for a task without measures: "all measures complete" would be vacuously
     true and grade an empty task 优秀, which the assessment cannot have meant.

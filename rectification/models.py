@@ -5,7 +5,7 @@ from .enums import AttachmentKind, LookBackResult, MeasureKind, TaskStatus, Task
 
 
 class RectificationTask(models.Model):
-    """整改任务: a problem in the inspection's feedback that must be rectified (domain.md §3)."""
+    """整改任务: a problem in the inspection's feedback that must be rectified (docs/rules.md §6)."""
 
     inspection = models.ForeignKey(
         "org.Inspection", verbose_name="督察", on_delete=models.PROTECT, related_name="tasks"
@@ -99,7 +99,7 @@ class AnnualTarget(models.Model):
 
 
 class Measure(models.Model):
-    """整改措施: one action of a task, of one of the five kinds (domain.md §3)."""
+    """整改措施: one action of a task, of one of the five kinds (docs/rules.md §6)."""
 
     task = models.ForeignKey(
         RectificationTask, verbose_name="整改任务", on_delete=models.CASCADE, related_name="measures"
@@ -124,7 +124,7 @@ class Measure(models.Model):
     is_temporary = models.BooleanField(
         "临时性应对措施", default=False, help_text="仅以临时性应对措施暂时解决问题，不得视为完成"
     )
-    # Evidence by kind (domain.md §3); which of these a kind requires lives in rectification/evidence.py.
+    # Evidence by kind (docs/rules.md §6); which of these a kind requires lives in rectification/evidence.py.
     document = models.CharField("文件名称及文号", max_length=200, blank=True)
     document_issued_on = models.DateField("印发日期", null=True, blank=True)
     document_in_force = models.BooleanField("文件已施行", default=False)

@@ -1,7 +1,7 @@
 """The browser import of sheets: an uploaded file → exchange-format sheets, problems in Chinese.
 
 The exchange format's own messages (``sheet N: path: message``) are what the ``score_sheet``
-command prints (scoring-sheet.md fixes that form); a person in the browser reads them as
+command prints (docs/rules.md §8.7 fixes that form); a person in the browser reads them as
 "第N份评分表·<item>：…", and a JSON syntax error as "JSON 格式错误：第L行第C列，…".
 """
 

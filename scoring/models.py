@@ -11,7 +11,7 @@ from .enums import AssessmentState, OverrideKind, SheetStatus, SheetVersion
 class ScoringSheet(models.Model):
     """评分表: one petition case scored in one assessed locality for one year, in one version.
 
-    ``data`` holds the sheet in the exchange format of scoring-sheet.md (checked by
+    ``data`` holds the sheet in the exchange format of docs/rules.md §8.7 (checked by
     ``scoring.sheet_json.parse_sheets`` before every write); ``provenance`` maps an item's JSON
     path to where its prefilled value came from, ``prefilled`` keeps the value the record gave,
     and ``reasons`` maps each changed prefilled item to the assessor's reason.

@@ -1,4 +1,4 @@
-"""Who may do what in scoring (domain.md §8, §6 process).
+"""Who may do what in scoring (docs/rules.md §9 and §8).
 
 Unit users score their units' cases (自评); the office and the review group review (复核); the
 leadership group approves; the read-all roles read everything.

@@ -1,4 +1,4 @@
-"""评分标准二: the score of one petition case in one assessed locality (domain.md §6).
+"""评分标准二: the score of one petition case in one assessed locality (docs/rules.md §8).
 
 Pure and exact: every number is a ``Fraction`` (an average over three subjects is 5/3, which no
 decimal holds exactly); rounding happens only in ``fmt2``, for display.
@@ -422,7 +422,7 @@ def fmt2(value: Fraction | Decimal | int) -> str:
 
 
 def result_to_json(result: Result) -> dict:
-    """The result in the exchange format of scoring-sheet.md, numbers as 2-decimal strings."""
+    """The result in the exchange format of docs/rules.md §8.7, numbers as 2-decimal strings."""
     return {
         "case": result.case,
         "locality": result.locality,

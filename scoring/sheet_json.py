@@ -1,4 +1,4 @@
-"""The scoring sheet's JSON exchange format (scoring-sheet.md): strict parsing and export.
+"""The scoring sheet's JSON exchange format (docs/rules.md §8.7): strict parsing and export.
 
 Parsing reports every problem, one line each, as ``sheet N: json.path: message``; a sheet with
 any problem is not built. The readers below each take ``(value, path, errors)``, append what is

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 PY = str(ROOT / ".venv" / "bin" / "python")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PASSWORD = "Qianshan-2026"
+PASSWORD = "Lianhua-Peak-2026"
 VIEWPORT = {"width": 1366, "height": 800}
 # Pages whose lower part the guides describe step by step: the whole page, not the first screen.
 FULL_PAGE = {"staff-case", "staff-task", "acceptor-form"}

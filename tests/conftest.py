@@ -130,3 +130,29 @@ def celery_worker_live(transactional_db):
         app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"
     ) as worker:
         yield worker
+
+
+# --- append-only logs ----------------------------------------------------------------------------
+@pytest.fixture
+def rewritable_logs(db):
+    """Lets a test back-date log rows it set up (a transition "last May").
+
+    On PostgreSQL the append-only triggers (qianshan/common/append_only.py) refuse any UPDATE of the
+    transition and step logs; a test that builds history by moving a row's time drops them for its
+    own duration and puts them back at teardown (inside the test's transaction, which then rolls
+    back anyway). tests/common/test_append_only.py proves the triggers themselves.
+    """
+    from django.db import connection
+
+    from qianshan.common.append_only import forward_sql, reverse_sql
+
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            for statement in reverse_sql():
+                cursor.execute(statement)
+    yield
+    if postgres:
+        with connection.cursor() as cursor:
+            for statement in forward_sql():
+                cursor.execute(statement)

@@ -1,4 +1,4 @@
-"""Writes of the acceptance and review chain (domain.md §5): apply, organise, sign, decide.
+"""Writes of the acceptance and review chain (docs/rules.md §5): apply, organise, sign, decide.
 
 Case state changes go through cases.domain.transitions.transition only. Every function is one
 transaction; a step is finished by a conditional update on outcome=pending, so two people

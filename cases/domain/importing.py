@@ -478,7 +478,7 @@ def _apply(report: ImportReport, inspection: Inspection, actor, *, reason: str =
     for plan in report.plans:
         if plan.related:  # every related number is a known or a new case (checked while planning)
             cases[plan.receipt_no].related_cases.add(*(cases[r] for r in plan.related))
-    # Signatures bound to facts this import changed are voided now, by this write (domain.md §5).
+    # Signatures bound to facts this import changed are voided now, by this write (docs/rules.md §5).
     updated = [cases[p.receipt_no] for p in report.plans if p.action == "update"]
     facts_changed(updated, actor=actor, reason="导入交办单更新案件")
 

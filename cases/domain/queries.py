@@ -33,7 +33,7 @@ COMPLETION_SOURCES = sorted(f for f, t in TRANSITIONS if t == CaseState.COMPLETE
 
 
 def cases_visible_to(user) -> QuerySet:
-    """The cases the user may see (domain.md §8), as the start of every case read."""
+    """The cases the user may see (docs/rules.md §9), as the start of every case read."""
     return scope(PetitionCase.objects.all(), user, unit_fields=CASE_UNIT_FIELDS)
 
 

@@ -1,4 +1,4 @@
-"""Re-check sampling (复查回访) and rebounds (反弹), domain.md §4.
+"""Re-check sampling (复查回访) and rebounds (反弹), docs/rules.md §4.
 
 Every month the office re-visits 10 % (rounded up) of the closed cases of the central round 1
 and its look-back, as one pool. Sampling is without replacement within a cycle: a case drawn

@@ -13,7 +13,7 @@ from .errors import DomainError
 from .evidence import link_repeat_cases
 from .hooks import facts_changed
 
-# The 131 loop (domain.md §2): fixed for every case once it leaves "received".
+# The 131 loop (docs/rules.md §2): fixed for every case once it leaves "received".
 FIXED_THREE = ("lead_unit", "handler", "standard", "deadline")
 
 
@@ -123,7 +123,7 @@ def update_case(
         case.save()
         for name, items in (m2m or {}).items():
             getattr(case, name).set(items)
-        # Signatures bound to facts this edit changed are voided now, by this write (domain.md §5).
+        # Signatures bound to facts this edit changed are voided now, by this write (docs/rules.md §5).
         facts_changed([case], actor=actor, reason=reason or "编辑案件信息")
     return case
 

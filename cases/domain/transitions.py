@@ -1,4 +1,4 @@
-"""The petition-case state machine (domain.md §4): one table, one guarded write.
+"""The petition-case state machine (docs/rules.md §4): one table, one guarded write.
 
 Every transition is a conditional UPDATE on (pk, state, version), so two people pressing the
 same button at once give one transition and one refusal — on SQLite as on PostgreSQL, where
@@ -12,7 +12,7 @@ and the case's record before any write.
 An untrue case (是否属实 = 不属实) may go investigating → completed directly: there is nothing to
 rectify, so no plan is needed; it still needs the investigation text, the points checked, the
 complainant's acceptance of the explanation and evidence (the acceptance chain then gives the
-untrue finding its focused review, domain.md §5).
+untrue finding its focused review, docs/rules.md §5).
 """
 
 from collections.abc import Callable
@@ -40,7 +40,7 @@ class Rule:
 
     unit_users: bool
     roles: frozenset[str]
-    # Only the acceptance chain (signed forms, domain.md §5) may fire it: no button, no shortcut.
+    # Only the acceptance chain (signed forms, docs/rules.md §5) may fire it: no button, no shortcut.
     chain_only: bool = False
 
 

@@ -57,7 +57,7 @@ JOB_TYPES: dict[str, JobType] = {
 
 
 def jobs_visible_to(user):
-    """The jobs a user may see: their own; the office sees everyone's (domain.md §8)."""
+    """The jobs a user may see: their own; the office sees everyone's (docs/rules.md §9)."""
     from org.permissions import access_of
 
     qs = BackgroundJob.objects.select_related("owner")

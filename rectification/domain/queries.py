@@ -45,7 +45,7 @@ ON_TIME = "on_time"
 
 
 def tasks_visible_to(user) -> QuerySet:
-    """The tasks the user may see (domain.md §8), as the start of every task read: their units'
+    """The tasks the user may see (docs/rules.md §9), as the start of every task read: their units'
     tasks as lead or cooperating unit, and the tasks their unit must accept."""
     return scope(RectificationTask.objects.all(), user, unit_fields=TASK_READ_UNIT_FIELDS)
 
@@ -285,7 +285,7 @@ GRADE_NONE = "none"  # not a TaskGrade: the task cannot be graded yet (未评定
 
 def grade_expression(year: int, today: date | None = None) -> Case:
     """This ``year``'s four-level grade of a task as one SQL CASE, the same rules as grade_of /
-    grading.grade_task (domain.md §3) with "none" (未评定) where grade_of gives a reason instead:
+    grading.grade_task (docs/rules.md §6) with "none" (未评定) where grade_of gives a reason instead:
     no measures, no target for the year, or the target not yet assessed."""
     as_of = grade_as_of(year, today)
     target = AnnualTarget.objects.filter(task=OuterRef("pk"), year=year)

@@ -22,7 +22,7 @@ from ..models import (
     TaskStepRecord,
 )
 
-# Unit assignments of a task: only the coordination office sets or changes them (domain.md §8),
+# Unit assignments of a task: only the coordination office sets or changes them (docs/rules.md §9),
 # so a unit cannot hand its task to another unit (as cases.domain.services for cases).
 UNIT_ASSIGNMENT_FIELDS = ("lead_unit", "supervising_unit", "accepting_unit")
 M2M_ASSIGNMENT_FIELDS = ("cooperating_units",)
@@ -55,7 +55,7 @@ def update_task(
     reason: str = "",
     expected_updated_at=None,
 ) -> RectificationTask:
-    """Save edited fields of a task with history; the fixed three are required (domain.md §2).
+    """Save edited fields of a task with history; the fixed three are required (docs/rules.md §2).
 
     With ``expected_updated_at`` (the task's updated_at when the form was loaded) the save is refused
     if someone else saved the task or moved its close-out in between, so two editors never silently
@@ -104,7 +104,7 @@ def complete_measure(
     today: date | None = None,
     is_temporary: bool = False,
 ) -> Measure:
-    """Mark a measure complete once the evidence its kind needs is given (domain.md §3).
+    """Mark a measure complete once the evidence its kind needs is given (docs/rules.md §6).
 
     Saves the evidence fields and files; refuses, naming what is missing, and saves nothing otherwise.
     """
@@ -342,7 +342,7 @@ def completion_target_year(task: RectificationTask, today: date, years) -> int:
 
 
 def _require_target_reached(task: RectificationTask, today: date) -> None:
-    """domain.md §3: a task is complete when all measures are complete AND its target is reached."""
+    """docs/rules.md §6: a task is complete when all measures are complete AND its target is reached."""
     targets = {t.year: t for t in task.annual_targets.all()}
     year = completion_target_year(task, today, targets)
     target = targets.get(year)

@@ -257,7 +257,7 @@ def score_year(year: int, *, unit_ids=None) -> dict[int, list[CaseScore]]:
 
 
 def year_results(user, year: int, *, all_units: bool = False, with_cases: bool = False) -> list[UnitResult]:
-    """The ranking of ``year`` for the units the user may see; overridden units last (domain.md §6).
+    """The ranking of ``year`` for the units the user may see; overridden units last (docs/rules.md §8).
 
     The rank is among every unit of the year, also for a unit user who sees only their own rows.
     ``with_cases`` also loads every visible unit's case scores (for the exports).

@@ -331,7 +331,7 @@ def _may(user, assessment, to_state) -> bool:
 def advance_assessment(
     assessment: UnitAssessment, *, to_state: str, actor, reason: str = ""
 ) -> UnitAssessment:
-    """Move the assessment one step (domain.md §6 process) and record who did it and when."""
+    """Move the assessment one step (docs/rules.md §8 process) and record who did it and when."""
     to_state = AssessmentState(to_state)
     sources, name = STEPS[to_state]
     if assessment.state not in sources:

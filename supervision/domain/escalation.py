@@ -1,4 +1,4 @@
-"""Escalation of slow items: 督办函 → 约谈 → 移送问题线索 (domain.md §7), and the unit's reply.
+"""Escalation of slow items: 督办函 → 约谈 → 移送问题线索 (docs/rules.md §7), and the unit's reply.
 
 Only the coordination office (and admin) escalates; the unit answerable for the item replies,
 which closes the letter. Letters are numbered per year without gaps: the counter row of the

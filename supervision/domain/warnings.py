@@ -1,4 +1,4 @@
-"""预警 sweep: blue / yellow / red warnings from deadlines and schedule status (domain.md §7).
+"""预警 sweep: blue / yellow / red warnings from deadlines and schedule status (docs/rules.md §7).
 
 Thresholds (days) come from settings so the office can change them:
 - blue   — the deadline is WARNING_BLUE_DAYS_BEFORE days away or less and the item is not done;

@@ -19,6 +19,9 @@ from cases.enums import CaseState
 from cases.models import CaseTransition, PetitionCase
 from tests.factories import CaseFactory
 
+# Builds history by back-dating transitions (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("rewritable_logs")
+
 D = date(2026, 11, 30)
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 

@@ -9,9 +9,6 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from acceptance.enums import SlotRole
-from acceptance.models import Signature
-from tests.acceptance.conftest import acceptance_form, completed_case, industry_member  # noqa: F401
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -64,21 +61,6 @@ def test_failures_are_logged_with_address_and_time_for_the_admin(users, client, 
     assert AccessFailureLog in admin.site._registry
     page = login(users["admin"]).get(reverse("admin:axes_accessfailurelog_changelist"))
     assert "10.1.2.3" in page.content.decode()
-
-
-def test_nth_plus_one_signing_password_refused_even_when_right(acceptance_form, users, client, settings):  # noqa: F811
-    slot = acceptance_form.slots.get(role=SlotRole.LEADER)
-    client.force_login(users["acceptor"])
-    url = reverse("acceptance:sign", args=[acceptance_form.pk, slot.pk])
-    for n in range(1, settings.AXES_FAILURE_LIMIT + 1):
-        response = client.post(url, {"password": "wrong-password"}, REMOTE_ADDR="10.0.0.7", follow=True)
-        expected = "密码不正确" if n < settings.AXES_FAILURE_LIMIT else "已暂时锁定"
-        assert expected in response.content.decode()
-    response = client.post(url, {"password": PASSWORD}, REMOTE_ADDR="10.0.0.7", follow=True)
-    assert f"密码连续错误 {settings.AXES_FAILURE_LIMIT} 次" in response.content.decode()
-    assert Signature.objects.count() == 0
-    # the same counter guards the login form
-    assert login_post(Client(), "acceptor_u", PASSWORD, ip="10.0.0.99").status_code == 429
 
 
 def test_idle_session_ends_after_the_limit(users, client, settings):

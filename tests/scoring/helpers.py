@@ -11,7 +11,7 @@ from scoring.items import flatten
 from scoring.models import ScoringSheet
 from tests.factories import CaseFactory
 
-# The worked example of scoring-sheet.md (92.25).
+# The worked example of docs/rules.md §8.7 (92.25).
 EXAMPLE = {
     "case": "X",
     "locality": "X",

@@ -16,6 +16,9 @@ from scoring.domain.consequences import consequences_for
 from supervision.models import SupervisionLetter
 from tests.factories import CaseFactory, MeasureFactory, TaskFactory
 
+# Builds history by back-dating transitions (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("rewritable_logs")
+
 TZ = ZoneInfo("Asia/Shanghai")
 
 

@@ -1,4 +1,4 @@
-"""评分标准二 (domain.md §6): every item, average, cap, floor and rounding, with exact values."""
+"""评分标准二 (docs/rules.md §8): every item, average, cap, floor and rounding, with exact values."""
 
 from dataclasses import replace
 from decimal import Decimal
@@ -78,7 +78,7 @@ EMPTY = replace(
     satisfaction_signed=False,
 )
 
-# The worked example of scoring-sheet.md.
+# The worked example of docs/rules.md §8.7.
 EXAMPLE = Sheet(
     case="D2LN202107160012",
     locality="千山风景区",

@@ -17,6 +17,9 @@ from tests.factories import CaseFactory
 
 from .helpers import case_in, make_sheet, sheet_data
 
+# Builds history by back-dating transitions (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("rewritable_logs")
+
 TZ = ZoneInfo("Asia/Shanghai")
 
 

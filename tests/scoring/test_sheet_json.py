@@ -1,4 +1,4 @@
-"""The scoring-sheet JSON format (scoring-sheet.md): parsing, every error kind, export, the command."""
+"""The scoring-sheet JSON format (docs/rules.md §8.7): parsing, every error kind, export, the command."""
 
 import copy
 import io
@@ -12,7 +12,7 @@ from scoring.management.commands.score_sheet import Command, SourceError, read_s
 from scoring.rules import Bonus, Deductions, score
 from scoring.sheet_json import parse_sheets, sheet_to_json
 
-# The sheet of scoring-sheet.md, verbatim.
+# The sheet of docs/rules.md §8.7, verbatim.
 EXAMPLE_TEXT = """
 {
   "case": "D2LN202107160012",

@@ -14,6 +14,9 @@ from cases.models import CaseTransition
 from supervision.domain.dashboard import dashboard_data
 from tests.factories import CaseFactory, MeasureFactory, MilestoneFactory, TaskFactory
 
+# Builds history by back-dating transitions (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("rewritable_logs")
+
 
 def _items(unit_a, unit_b, n=1):
     today = timezone.localdate()

@@ -26,6 +26,9 @@ from supervision.enums import WarningLevel, WarningState
 from supervision.models import EarlyWarning
 from tests.factories import CaseFactory, MeasureFactory, MilestoneFactory, TaskFactory, UnitFactory
 
+# Builds history by back-dating transitions (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("rewritable_logs")
+
 FIGURE_LINK = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"[^>]*?\bdata-figure="([^"]*)"')
 STAT_CARD = re.compile(r'<a class="stat[^"]*"[^>]*>')
 LIST_TOTAL = re.compile(r"共 (\d+) (?:件|项|条)")

@@ -21,6 +21,9 @@ from supervision.models import Report
 from tests.factories import CaseFactory, InspectionFactory, MeasureFactory, MilestoneFactory, TaskFactory
 from tests.pdf import pdf_fonts, pdf_text
 
+# Builds history by back-dating transitions (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("rewritable_logs")
+
 TZ = ZoneInfo("Asia/Shanghai")
 AS_OF = date(2026, 6, 1)  # Monday: the weekly report covers 2026-05-25..31, the monthly May
 

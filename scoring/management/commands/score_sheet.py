@@ -1,4 +1,4 @@
-"""``manage.py score_sheet FILE.json``: score sheets in the exchange format (scoring-sheet.md)."""
+"""``manage.py score_sheet FILE.json``: score sheets in the exchange format (docs/rules.md §8.7)."""
 
 import json
 import sys
