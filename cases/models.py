@@ -430,12 +430,15 @@ class TransferSheetImport(models.Model):
         "状态", max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED
     )
     summary = models.JSONField("导入结果", default=dict)
+    # The workbook parsed once at upload (cases.domain.importing.parse_to_json): the preview and the
+    # confirmation plan from it and never read the file again. Not copied into the history.
+    parsed = models.JSONField("解析结果", null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["parsed"])
 
     class Meta:
         verbose_name = "交办单导入"

@@ -16,7 +16,14 @@ from qianshan.common.excel import XLSX_CONTENT_TYPE
 
 from .domain.errors import DomainError
 from .domain.evidence import Upload
-from .domain.importing import Problem, confirm_import, error_workbook, plan_import, record_upload
+from .domain.importing import (
+    Problem,
+    confirm_import,
+    error_workbook,
+    plan_parsed,
+    record_upload,
+    stored_parse,
+)
 from .domain.queries import cases_visible_to
 from .domain.rechecks import draw_rechecks, record_rebound_disposition, record_visit
 from .enums import AttachmentKind
@@ -67,9 +74,7 @@ def _import_record(request, pk) -> TransferSheetImport:
 @login_required
 def import_preview(request, pk):
     record = _import_record(request, pk)
-    with record.file.open("rb") as f:
-        data = f.read()
-    report = plan_import(data, record.inspection, batch=record.batch)
+    report = plan_parsed(stored_parse(record), record.inspection, batch=record.batch)
     return render(
         request,
         "cases/import_preview.html",
@@ -103,9 +108,12 @@ def import_confirm(request, pk):
 @login_required
 def import_errors(request, pk):
     record = _import_record(request, pk)
-    with record.file.open("rb") as f:
-        data = f.read()
-    report = plan_import(data, record.inspection, batch=record.batch)
+    report = plan_parsed(stored_parse(record), record.inspection, batch=record.batch)
+    try:  # the uploaded workbook, to mark its cells; without it, the problem list alone
+        with record.file.open("rb") as f:
+            data = f.read()
+    except OSError:
+        data = b""
     problems = report.problems or [Problem(0, "", "", "没有发现问题。")]
     response = HttpResponse(error_workbook(data, problems), content_type=XLSX_CONTENT_TYPE)
     name = quote(f"导入问题-{record.original_name}")

@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     CASE_REOPENED = "case_reopened", "重新整改"
     JOB_DONE = "job_done", "后台任务完成"
     JOB_FAILED = "job_failed", "后台任务失败"
+    OUTBOX_STUCK = "outbox_stuck", "作业滞留"
     OTHER = "other", "其他"
 
 

@@ -42,3 +42,11 @@ def resend_pending_emails() -> int:
     """Mail what a killed worker or a lost broker message left unsent (claim expired)."""
     ids = services.pending_email_ids()
     return services.send_notification_emails(ids) if ids else 0
+
+
+@shared_task(name="qianshan.notifications.alert_stuck", acks_late=True)
+def alert_stuck() -> int:
+    """Tell the administrators about jobs and e-mails pending longer than OUTBOX_ALERT_MINUTES."""
+    from .domain import alerts
+
+    return alerts.alert_stuck().notified

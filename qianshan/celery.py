@@ -57,6 +57,11 @@ app.conf.beat_schedule = {
         "task": "qianshan.notifications.resend_pending_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # 每5分钟（第2分起）: admins are told of jobs/mail pending > OUTBOX_ALERT_MINUTES (hourly at most).
+    "alert-stuck-outbox": {
+        "task": "qianshan.notifications.alert_stuck",
+        "schedule": crontab(minute="2-59/5"),
+    },
     # 每分钟: re-queue jobs that could not reach the broker when they were recorded.
     "flush-job-outbox": {
         "task": "qianshan.notifications.flush_outbox",

@@ -214,6 +214,9 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qianshan@localhost")
 # A sender holds a notification this long before another may mail it (see notifications.domain).
 EMAIL_CLAIM_SECONDS = int(os.environ.get("EMAIL_CLAIM_SECONDS", "300"))
+# A queued job or an e-mail still unsent after this many minutes is 滞留: admins are notified
+# (notifications.domain.alerts, hourly at most) and the admin lists can filter them.
+OUTBOX_ALERT_MINUTES = int(os.environ.get("OUTBOX_ALERT_MINUTES", "15"))
 
 # --- security (production sets DEBUG=0; HTTPS flags default on there) ------------------------
 SESSION_COOKIE_HTTPONLY = True

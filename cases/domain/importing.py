@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from org.domain.units import unit_lookup
 from org.models import Inspection
+from qianshan.common import sheets
 from qianshan.common.excel import neutralise_formulas
-from qianshan.common.sheets import normalise, parse_date, read_rows
+from qianshan.common.sheets import normalise, parse_date
 
 from ..enums import Channel, CompletionStatus, Finding, ImportState
 from ..models import PetitionCase, PollutionType, TransferSheetImport
@@ -252,7 +253,7 @@ class Sheet:
 
 def read_sheet(data: bytes) -> Sheet:
     """The header and the data rows of the first worksheet; DomainError for a file-level problem."""
-    all_rows = read_rows(data)  # not an .xlsx / an empty sheet: DomainError
+    all_rows = sheets.read_rows(data)  # not an .xlsx / an empty sheet: DomainError
     for index, (number, cells) in enumerate(all_rows[:HEADER_SCAN_ROWS]):
         headers = [normalise(c) for c in cells]
         if "受理编号" in headers:
@@ -276,6 +277,89 @@ def _has_alias(header: str, headers: list[str]) -> bool:
     return any(normalise(h) in headers for h in column.headers)
 
 
+# --- the stored parse: the workbook is read once, at upload ---------------------------------------
+_TYPES = {"dt": datetime, "d": date, "t": time}
+
+
+def _cell_to_json(value):
+    for tag, kind in _TYPES.items():  # datetime before date: a datetime is a date too
+        if isinstance(value, kind):
+            return {"$": tag, "v": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"$": "td", "v": value.total_seconds()}
+    if isinstance(value, Decimal):
+        return {"$": "dec", "v": str(value)}
+    return value
+
+
+def _cell_from_json(value):
+    if not isinstance(value, dict):
+        return value
+    tag, raw = value["$"], value["v"]
+    if tag == "td":
+        return timedelta(seconds=raw)
+    if tag == "dec":
+        return Decimal(raw)
+    return _TYPES[tag].fromisoformat(raw)
+
+
+def parse_to_json(data: bytes) -> dict:
+    """The workbook read once, as JSON: the mapped columns of every data row, or the file-level error."""
+    try:
+        sheet = read_sheet(data)
+    except DomainError as exc:
+        return {"error": exc.message}
+    cols = sorted(sheet.columns)
+    return {
+        "header_row": sheet.header_row,
+        "title": sheet.title_text,
+        "columns": [[col, sheet.columns[col][0].key, sheet.columns[col][1]] for col in cols],
+        "rows": [
+            [number, {str(col): _cell_to_json(cells[col - 1]) for col in cols if col - 1 < len(cells)}]
+            for number, cells in sheet.rows
+        ],
+    }
+
+
+def sheet_from_json(parsed: dict) -> Sheet:
+    """The Sheet ``parse_to_json`` stored; DomainError for the file-level error it recorded."""
+    if "error" in parsed:
+        raise DomainError(parsed["error"])
+    columns = {col: (COLUMNS_BY_KEY[key], header) for col, key, header in parsed["columns"]}
+    width = max(columns, default=0)
+    rows = []
+    for number, cells in parsed["rows"]:
+        values = [None] * width
+        for col, value in cells.items():
+            values[int(col) - 1] = _cell_from_json(value)
+        rows.append((number, tuple(values)))
+    return Sheet(parsed["header_row"], columns, rows, parsed["title"])
+
+
+def plan_parsed(parsed: dict, inspection: Inspection, *, batch: int | None = None) -> ImportReport:
+    """As ``plan_import``, from the stored parse (the workbook is not read again)."""
+    report = ImportReport()
+    try:
+        sheet = sheet_from_json(parsed)
+    except DomainError as exc:
+        report.problems.append(Problem(FILE_LEVEL_ROW, "", "", exc.message))
+        return report
+    return plan_sheet(sheet, inspection, batch=batch, report=report)
+
+
+def stored_parse(record: TransferSheetImport) -> dict:
+    """The record's stored parse; a record from before it was stored is read once and kept."""
+    if record.parsed is None:
+        try:
+            with record.file.open("rb") as f:
+                data = f.read()
+        except OSError:
+            return {"error": "上传的交办单文件已不在服务器上，请重新上传。"}
+        record.parsed = parse_to_json(data)
+        TransferSheetImport.objects.filter(pk=record.pk).update(parsed=record.parsed)
+    return record.parsed
+
+
 def _context(inspection: Inspection) -> dict:
     return {
         "units": unit_lookup(),  # normalised name, short name or alias → active unit
@@ -287,13 +371,7 @@ def _context(inspection: Inspection) -> dict:
 # --- planning ------------------------------------------------------------------------------------
 def plan_import(data: bytes, inspection: Inspection, *, batch: int | None = None) -> ImportReport:
     """Read and check the whole file; what it would create/update, and every problem. Writes nothing."""
-    report = ImportReport()
-    try:
-        sheet = read_sheet(data)
-    except DomainError as exc:
-        report.problems.append(Problem(FILE_LEVEL_ROW, "", "", exc.message))
-        return report
-    return plan_sheet(sheet, inspection, batch=batch, report=report)
+    return plan_parsed(parse_to_json(data), inspection, batch=batch)
 
 
 def plan_sheet(
@@ -393,7 +471,13 @@ def import_cases(
     data: bytes, inspection: Inspection, *, actor, batch: int | None = None, dry_run: bool = False
 ) -> ImportReport:
     """Plan and, when the file has no problem at all and it is not a dry run, save it in one transaction."""
-    report = plan_import(data, inspection, batch=batch)
+    return apply_report(plan_import(data, inspection, batch=batch), inspection, actor=actor, dry_run=dry_run)
+
+
+def apply_report(
+    report: ImportReport, inspection: Inspection, *, actor, dry_run: bool = False
+) -> ImportReport:
+    """Save a plan that has no problem at all (unless a dry run), in one transaction."""
     if report.problems or dry_run:
         return report
     try:
@@ -487,8 +571,13 @@ def _apply(report: ImportReport, inspection: Inspection, actor, *, reason: str =
 def record_upload(
     data: bytes, *, inspection: Inspection, batch: int | None, original_name: str, actor
 ) -> TransferSheetImport:
-    """Keep an uploaded transfer sheet for preview; a file with any problem is stored as refused."""
-    report = plan_import(data, inspection, batch=batch)
+    """Keep an uploaded transfer sheet for preview; a file with any problem is stored as refused.
+
+    The workbook is parsed here, once: the parse is stored and the preview, the confirmation and
+    the error list plan from it (against the cases as they are then), never reading the file again.
+    """
+    parsed = parse_to_json(data)
+    report = plan_parsed(parsed, inspection, batch=batch)
     record = TransferSheetImport(
         inspection=inspection,
         batch=batch,
@@ -496,6 +585,7 @@ def record_upload(
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,
         summary=report.as_dict(),
+        parsed=parsed,
         state=ImportState.REJECTED if report.problems else ImportState.PREVIEWED,
     )
     record._history_user = actor
@@ -512,8 +602,7 @@ def confirm_import(record: TransferSheetImport, *, actor) -> ImportReport:
     One transaction: a conditional update claims the record (previewed → confirmed), the cases are
     written and the summary stored; any refusal rolls all of it back.
     """
-    with record.file.open("rb") as f:
-        data = f.read()
+    parsed = stored_parse(record)
     now = timezone.now()
     with transaction.atomic():
         claimed = TransferSheetImport.objects.filter(pk=record.pk, state=ImportState.PREVIEWED).update(
@@ -521,7 +610,8 @@ def confirm_import(record: TransferSheetImport, *, actor) -> ImportReport:
         )
         if not claimed:
             raise DomainError("此文件已导入或有错误，不能再次确认。")
-        report = import_cases(data, record.inspection, actor=actor, batch=record.batch)
+        report = plan_parsed(parsed, record.inspection, batch=record.batch)
+        apply_report(report, record.inspection, actor=actor)
         if report.problems:
             raise DomainError("文件有错误，未导入任何内容，请查看问题清单。")
         summary = report.as_dict()

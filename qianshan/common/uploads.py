@@ -4,7 +4,8 @@
   anything smuggled after the pixel data (an HTML file with a PNG header, a polyglot) and EXIF with
   its GPS position. The pixel count is read from the header and refused above ``MAX_PIXELS`` before
   any pixel is decoded (decompression bombs).
-- PDFs must start with ``%PDF-`` and end with ``%%EOF`` (a truncated upload is refused).
+- PDFs must start with ``%PDF-``, end with ``%%EOF`` (a truncated upload is refused) and parse with
+  pypdf to at least one page (HTML wrapped in ``%PDF-…%%EOF`` is refused); any parser error is a refusal.
 - Office files must be the zip of a Word or Excel document (``[Content_Types].xml`` and ``word/`` or ``xl/``).
 - Every file is at most ``settings.ATTACHMENT_MAX_BYTES``; the SHA-256 is of the bytes that are stored,
   and the stored file name is that hash, never a name the user chose.
@@ -121,6 +122,7 @@ def check_file(
     elif kind == PDF:
         if b"%%EOF" not in data[-2048:]:
             raise DomainError(f"文件“{name}”不是完整的 PDF 文件。", field=field)
+        _check_pdf(name, data, field)
         content_type, extension = "application/pdf", ".pdf"
     else:
         extension, content_type = _office_type(name, data, field)
@@ -149,6 +151,27 @@ def sniff(data: bytes) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         return OFFICE
     return None
+
+
+def _check_pdf(name: str, data: bytes, field: str) -> None:
+    """The bytes must parse as a PDF with at least one page (lenient parser, page count only)."""
+    import logging
+
+    from pypdf import PdfReader
+
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)  # a lenient parse logs every oddity it repairs
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pages = len(PdfReader(io.BytesIO(data), strict=False).pages)
+    except Exception:  # any parser failure (malformed, encrypted, recursion...) is a refusal
+        pages = 0
+    finally:
+        pypdf_log.setLevel(level)
+    if pages < 1:
+        raise DomainError(f"文件“{name}”不是有效的 PDF 文件，无法读取，请上传可正常打开的 PDF。", field=field)
 
 
 def _too_big(name: str, field: str) -> DomainError:

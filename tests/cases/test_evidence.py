@@ -12,10 +12,11 @@ from cases.domain.evidence import Upload, add_attachments, add_progress
 from cases.enums import AttachmentKind, PhotoStage
 from cases.models import Attachment, ProgressEntry
 from tests.factories import CaseFactory
+from tests.pdf import tiny_pdf
 
 from .helpers import png_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 @pytest.fixture

@@ -385,3 +385,42 @@ def test_refused_confirmation_leaves_no_history_row(world, users):
     with pytest.raises(DomainError):
         confirm_import(rejected, actor=users["office"])
     assert [h.state for h in rejected.history.all()] == [ImportState.REJECTED]
+
+
+def test_preview_and_confirm_read_the_stored_parse_not_the_workbook(client, users, world, monkeypatch):
+    """The workbook is read once, at upload; the preview survives the file being replaced or deleted."""
+    from qianshan.common import sheets
+
+    calls = []
+    real_read_rows = sheets.read_rows
+
+    def counting_read_rows(*args, **kwargs):  # counts only; the real reader does the work
+        calls.append(1)
+        return real_read_rows(*args, **kwargs)
+
+    monkeypatch.setattr(sheets, "read_rows", counting_read_rows)
+    row2 = list(ROW)
+    row2[1], row2[6] = "D2LN202107170001", date(2021, 7, 17)  # a real date cell survives the stored parse
+    client.force_login(users["office"])
+    upload = io.BytesIO(sheet_bytes([ROW, row2]))
+    upload.name = "第3批.xlsx"
+    response = client.post("/cases/import/", {"inspection": world.pk, "file": upload}, follow=True)
+    record = response.context["record"]
+    first = [(p.row, p.receipt_no, p.action) for p in response.context["plans"]]
+    assert [(r, a) for _, r, a in first] == [("D2LN202107160012", "create"), ("D2LN202107170001", "create")]
+
+    record.refresh_from_db()
+    record.file.storage.delete(record.file.name)  # the stored workbook is gone
+    for _ in range(3):
+        page = client.get(f"/cases/import/{record.pk}/")
+        assert page.status_code == 200
+        assert [(p.row, p.receipt_no, p.action) for p in page.context["plans"]] == first
+        assert "D2LN202107170001" in page.content.decode()
+    client.post(f"/cases/import/{record.pk}/confirm/")
+    assert sorted(PetitionCase.objects.values_list("receipt_no", "transferred_on")) == [
+        ("D2LN202107160012", date(2021, 7, 16)),
+        ("D2LN202107170001", date(2021, 7, 17)),
+    ]
+    assert len(calls) == 1
+    # the stored parse is not copied into the record's history
+    assert "parsed" not in [f.name for f in record.history.model._meta.fields]

@@ -12,8 +12,9 @@ from PIL import Image
 
 from qianshan.common import uploads
 from qianshan.common.errors import DomainError
+from tests.pdf import tiny_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 IMAGES_AND_PDF = {uploads.IMAGE, uploads.PDF}
 
 
@@ -92,6 +93,24 @@ def test_check_file_pdf_needs_start_and_end_marks():
     assert (
         refusal(uploads.check_file, "坏.pdf", b"%PDF-1.4 truncated").message
         == "文件“坏.pdf”不是完整的 PDF 文件。"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",  # marks right, no document inside
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n",  # no page
+        PDF[:200] + b"\x00" * 200 + b"\n%%EOF\n",  # a real start, garbage after
+    ],
+    ids=["html-wrapped", "empty-objects", "no-pages", "garbled"],
+)
+def test_check_file_pdf_must_parse_as_a_pdf(data):
+    assert (
+        refusal(uploads.check_file, "报告.pdf", data).message
+        == "文件“报告.pdf”不是有效的 PDF 文件，无法读取，请上传可正常打开的 PDF。"
     )
 
 
