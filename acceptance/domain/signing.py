@@ -273,7 +273,8 @@ def sign(slot: SignatureSlot, *, actor, password: str, now=None, request=None) -
     now = now or timezone.now()
     # Refusals that need no lock come first and outside the transaction: a wrong password's failure
     # record (django-axes) must survive the refusal, which would roll back inside the atomic block.
-    missing = missing_for_signing(slot.form, slots=_slots_of(slot.form))
+    current = OpinionForm.objects.get(pk=slot.form_id)  # as saved now, not a caller's cached copy
+    missing = missing_for_signing(current, slots=_slots_of(current))
     if missing:
         raise DomainError(incomplete_message(missing))
     check_signing_password(actor, password, request)
