@@ -1,5 +1,6 @@
 """Report files through the API: the report page's workbook and PDF, with the page's scoping."""
 
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -9,9 +10,11 @@ from openpyxl import load_workbook
 from api.scopes import Resource
 from supervision.domain.reports import build_report
 from supervision.enums import ReportKind
-from tests.supervision.test_reports import AS_OF, make_fixture
+from tests.factories import CaseFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 6, 1)  # a Monday: the weekly report covers 2026-05-25..31
 
 
 def _sheets(content: bytes) -> dict:
@@ -21,7 +24,10 @@ def _sheets(content: bytes) -> dict:
 
 @pytest.fixture
 def reports(unit_a, unit_b):
-    make_fixture(unit_a, unit_b)
+    # overdue cases and tasks of both units: each unit has a section in the daily dispatch
+    for unit in (unit_a, unit_b):
+        CaseFactory(lead_unit=unit, deadline=date(2026, 5, 20))
+        TaskFactory(lead_unit=unit, deadline=date(2026, 5, 20))
     daily, _ = build_report(ReportKind.DAILY, day=AS_OF)
     weekly, _ = build_report(ReportKind.WEEKLY, day=AS_OF)
     return {"daily": daily, "weekly": weekly}
@@ -35,10 +41,12 @@ def test_the_office_gets_the_weekly_workbook_and_pdf(users, token_for, reports):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = _sheets(response.content)["整改任务"]
     assert rows[0] == ("督察", "已完成", "按序时推进", "滞后序时", "逾期", "合计")
-    assert rows[-1] == ("合计", 1, 1, 1, 1, 4)
+    assert rows[-1][0] == "合计" and rows[-1][-1] == 2  # both units' tasks
     pdf = tc.get(f"/api/v1/reports/{weekly.pk}/pdf", HTTP_ACCEPT="application/pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    daily = _sheets(tc.get(f"/api/v1/reports/{reports['daily'].pk}/xlsx").content)
+    assert {row[0] for row in daily["汇总"][1:]} == {"甲单位", "乙单位"}  # the office reads every unit
 
 
 def test_a_unit_account_gets_what_its_report_page_gives_it(users, token_for, reports):
