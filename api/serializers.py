@@ -10,8 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from acceptance.models import OpinionForm, Signature, SignatureSlot, Step
-from cases.enums import CaseState
-from cases.models import CaseTransition, PetitionCase, ProgressEntry
+from cases.enums import AttachmentKind, CaseState, PhotoStage
+from cases.models import Attachment, CaseTransition, PetitionCase, ProgressEntry
 from org.models import Inspection, Unit
 from rectification.models import Measure, Milestone, ProgressReport, RectificationTask, TaskStepRecord
 from supervision.models import EarlyWarning, Report, SupervisionLetter
@@ -213,6 +213,63 @@ class TransitionRequestSerializer(serializers.Serializer):
 class CaseProgressRequestSerializer(serializers.Serializer):
     happened_on = serializers.DateField(help_text="进展日期，不晚于今天")
     text = serializers.CharField(help_text="进展情况")
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(
+        source="get_kind_display", read_only=True, help_text="材料类型（中文）"
+    )
+    uploaded_by = serializers.SerializerMethodField(help_text="上传人")
+    download = serializers.SerializerMethodField(help_text="下载地址（需同样的令牌或登录会话）")
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "photo_stage",
+            "pair_label",
+            "title",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "progress",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
+        extra_kwargs = {
+            "progress": {"help_text": "所属办理进展的 id（随进展上传的材料），否则为 null"},
+            "sha256": {"help_text": "保存后文件内容的 SHA-256（图片经重新编码）"},
+        }
+
+    def get_uploaded_by(self, obj) -> str | None:
+        return display_name(obj.uploaded_by)
+
+    def get_download(self, obj) -> str:
+        return f"/api/v1/cases/{obj.case_id}/evidence/{obj.pk}/file"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    # Parses the form only; the file itself is checked by the domain (cases.domain.evidence).
+    file = serializers.FileField(
+        help_text="文件（可多次给出 file 一次上传多个，全部通过检查才保存）：图片、PDF 或 Office 文档"
+    )
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices, help_text="材料类型；现场照片只接受图片")
+    title = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, help_text="说明"
+    )
+    photo_stage = serializers.ChoiceField(
+        choices=PhotoStage.choices,
+        required=False,
+        default=PhotoStage.NONE,
+        help_text="整改前后（仅现场照片）",
+    )
+    pair_label = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=50, help_text="对比点位（整改前后成对显示）"
+    )
 
 
 # --- tasks -----------------------------------------------------------------------------------------

@@ -14,6 +14,11 @@ urlpatterns = [
     path("cases/<str:pk>/transition-log", views.CaseTransitionLog.as_view(), name="case_transition_log"),
     path("cases/<str:pk>/history", views.CaseHistory.as_view(), name="case_history"),
     path("cases/<str:pk>/progress", views.CaseProgress.as_view(), name="case_progress"),
+    path("cases/<str:pk>/evidence", views.CaseEvidence.as_view(), name="case_evidence"),
+    path("cases/<str:pk>/evidence/", views.CaseEvidenceSlash.as_view()),  # the same, with a slash
+    path(
+        "cases/<str:pk>/evidence/<str:eid>/file", views.CaseEvidenceFile.as_view(), name="case_evidence_file"
+    ),
     path("tasks", views.TaskList.as_view(), name="tasks"),
     path("tasks/<str:pk>", views.TaskDetail.as_view(), name="task"),
     path("tasks/<str:pk>/progress", views.TaskProgress.as_view(), name="task_progress"),
@@ -27,6 +32,8 @@ urlpatterns = [
     path("letters/<str:pk>", views.LetterDetail.as_view(), name="letter"),
     path("reports", views.ReportList.as_view(), name="reports"),
     path("reports/<str:pk>", views.ReportDetail.as_view(), name="report"),
+    path("reports/<str:pk>/xlsx", views.ReportXlsx.as_view(), name="report_xlsx"),
+    path("reports/<str:pk>/pdf", views.ReportPdf.as_view(), name="report_pdf"),
     path("scoring/results", views.ScoringResults.as_view(), name="scoring_results"),
     path("events", views.Events.as_view(), name="events"),
     path("open311/services.json", open311.Services.as_view(), name="open311_services"),

@@ -5,31 +5,45 @@ unit's object by id is a 404 here exactly as on its page; every write calls the 
 verb with the account as actor, so the same rule refuses with the same Chinese message.
 """
 
+import hashlib
 import time
 
+import django_filters
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from acceptance.domain.queries import forms_visible_to, steps_visible_to
 from cases.domain import transitions
-from cases.domain.evidence import add_progress
+from cases.domain.evidence import Upload, add_attachments, add_progress
 from cases.domain.importing import HEADER_INDEX, create_cases
 from cases.domain.queries import PERSONAL_FIELDS, cases_visible_to, for_detail, for_list
+from cases.enums import AttachmentKind, PhotoStage
 from cases.filters import CaseFilter
-from cases.models import CaseTransition, ProgressEntry
-from org.models import Inspection
+from cases.models import Attachment, CaseTransition, ProgressEntry
+from org.models import Inspection, Unit
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import DomainError
+from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
+from qianshan.common.pdf import pdf_response
 from qianshan.common.sheets import normalise
+from qianshan.common.uploads import read_upload, stored_file_response
 from rectification.domain import queries as task_queries
 from rectification.domain.services import report_progress
 from rectification.models import Measure, ProgressReport
@@ -37,6 +51,7 @@ from scoring.domain.queries import year_results
 from supervision.domain.queries import letters_visible_to, reports_visible_to, warnings_visible_to
 from supervision.domain.reports import dispatch_for_units
 from supervision.enums import ReportKind
+from supervision.exporters import report_sheets
 
 from . import serializers as s
 from .domain import events as event_feed
@@ -119,6 +134,12 @@ CASE_ORDERINGS = ("id", "-id", "receipt_no", "-receipt_no", "updated_at", "-upda
 
 class ApiCaseFilter(CaseFilter):
     """The case list page's filters; ids for inspection/unit/locality/pollution type."""
+
+    unit = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            label="责任单位（id，含配合单位）", queryset=Unit.objects.all(), method="filter_unit"
+        )
+    )
 
 
 # --- inspections ------------------------------------------------------------------------------
@@ -314,6 +335,128 @@ class CaseTransitionLog(ApiView):
         case = get_object_or_404(cases_visible_to(request.user), **by_id(pk))
         rows = CaseTransition.objects.filter(case=case).select_related("actor")
         return Response(s.CaseTransitionSerializer(rows, many=True).data)
+
+
+class FileRenderer(BaseRenderer):
+    # Lets a download endpoint accept "Accept: <its file type>"; the file itself is returned as a
+    # plain Django response, so only an error body (a dict) is ever rendered here, as JSON.
+    media_type = "application/octet-stream"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class ImageRenderer(FileRenderer):
+    media_type = "image/*"
+    format = "image"
+
+
+class PdfRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class XlsxRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+
+class CaseEvidence(ApiView):
+    """案件的证据材料（附件）：读取与上传（与案件页面“材料”上传相同的检查和规则）。"""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary="案件证据材料列表",
+        description="案件的全部证据材料（含随进展上传的），按上传先后排列；每项的 download 为下载地址。",
+        responses={200: s.AttachmentSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request, pk):
+        case = get_object_or_404(cases_visible_to(request.user), **by_id(pk))
+        rows = (
+            Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("uploaded_at", "id")
+        )
+        return Response(s.AttachmentSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="上传案件证据材料",
+        description=(
+            "multipart/form-data 上传，与案件页面上传材料经过同一检查：按文件内容（而非扩展名）判断类型，"
+            "图片重新编码，PDF 和 Office 文件整体检查，现场照片只接受图片；超过大小上限或格式不符时拒绝"
+            "（field 为 file，中文说明指出文件名和原因），一次上传多个文件时任何一个不合格则都不保存。"
+            "只有案件责任单位（及协调组办公室）可以上传；修改历史记录接口账号为操作人。"
+        ),
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        parameters=[IDEMPOTENCY_PARAM],
+        responses={201: s.AttachmentSerializer(many=True), 200: s.AttachmentSerializer(many=True), **ERRORS},
+    )
+    def post(self, request, pk):
+        case = get_object_or_404(for_list(cases_visible_to(request.user)), **by_id(pk))
+        body = s.AttachmentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        files = request.FILES.getlist("file")
+        uploads = []
+        for f in files:
+            name, content = read_upload(f, field="file")
+            uploads.append(
+                Upload(
+                    name=name,
+                    data=content,
+                    kind=data["kind"],
+                    photo_stage=data["photo_stage"]
+                    if data["kind"] == AttachmentKind.PHOTO
+                    else PhotoStage.NONE,
+                    pair_label=data["pair_label"],
+                    title=data["title"],
+                )
+            )
+        fingerprint = {
+            "kind": data["kind"],
+            "title": data["title"],
+            "photo_stage": data["photo_stage"],
+            "pair_label": data["pair_label"],
+            "file": [(u.name, hashlib.sha256(u.data).hexdigest()) for u in uploads],
+        }
+
+        def write():
+            saved = add_attachments(case, uploads, actor=request.user)
+            return status.HTTP_201_CREATED, s.AttachmentSerializer(saved, many=True).data
+
+        code, payload, replayed = run_once(
+            request, request.headers.get(IDEMPOTENCY_HEADER), write, fingerprint=fingerprint
+        )
+        return Response(payload, status=status.HTTP_200_OK if replayed else code)
+
+
+@extend_schema(exclude=True)
+class CaseEvidenceSlash(CaseEvidence):
+    """同上（地址末尾带斜杠）。"""
+
+
+@extend_schema(
+    summary="下载案件证据材料",
+    description="返回保存的文件本身（图片、PDF 内联显示，其他作为附件下载）；与案件页面相同的访问检查。",
+    responses={
+        (200, "application/octet-stream"): OpenApiTypes.BINARY,
+        (200, "image/*"): OpenApiTypes.BINARY,
+        (200, "application/pdf"): OpenApiTypes.BINARY,
+        **READ_ERRORS,
+    },
+)
+class CaseEvidenceFile(ApiView):
+    """下载一件证据材料；他单位案件的材料返回 404。"""
+
+    renderer_classes = [JSONRenderer, FileRenderer, ImageRenderer, PdfRenderer]
+
+    def get(self, request, pk, eid):
+        case = get_object_or_404(cases_visible_to(request.user), **by_id(pk))
+        attachment = get_object_or_404(Attachment.objects.filter(case=case), **by_id(eid))
+        return stored_file_response(
+            attachment.file, content_type=attachment.content_type, name=attachment.original_name
+        )
 
 
 # --- tasks -----------------------------------------------------------------------------------------
@@ -543,12 +686,58 @@ class ReportDetail(ApiView):
     api_resource = Resource.REPORTS
 
     def get(self, request, pk):
-        report = get_object_or_404(reports_visible_to(request.user), **by_id(pk))
-        access = access_of(request.user)
-        data = report.data
-        if report.kind == ReportKind.DAILY and not access.reads_all:
-            data = dispatch_for_units(report.data, access.unit_ids)  # as the report page does
-        return Response(s.ReportDetailSerializer(report, context={"data": data}).data)
+        report = _visible_report(request, pk)
+        return Response(s.ReportDetailSerializer(report, context={"data": report.data}).data)
+
+
+def _visible_report(request, pk):
+    """The report as its page shows it to this account: a unit account's daily dispatch holds only
+    its own units' sections and totals; a report the page does not show is a 404."""
+    report = get_object_or_404(reports_visible_to(request.user), **by_id(pk))
+    access = access_of(request.user)
+    if report.kind == ReportKind.DAILY and not access.reads_all:
+        report.data = dispatch_for_units(report.data, access.unit_ids)  # as the report page does
+    return report
+
+
+def _report_filename(report, extension: str) -> str:
+    return f"{report.get_kind_display()}_{report.period_start.isoformat()}.{extension}"
+
+
+@extend_schema(
+    summary="下载调度报告（Excel）",
+    description="与报告页面“导出 Excel”相同的工作簿；单位账号的日调度只含本单位部分，看不到的报告返回 404。",
+    responses={(200, XlsxRenderer.media_type): OpenApiTypes.BINARY, **READ_ERRORS},
+)
+class ReportXlsx(ApiView):
+    """调度报告的 Excel 工作簿。"""
+
+    api_resource = Resource.REPORTS
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    def get(self, request, pk):
+        report = _visible_report(request, pk)
+        return xlsx_response(_report_filename(report, "xlsx"), report_sheets(report))
+
+
+@extend_schema(
+    summary="下载调度报告（PDF）",
+    description="与报告页面“导出 PDF”相同的文件；单位账号的日调度只含本单位部分，看不到的报告返回 404。",
+    responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY, **READ_ERRORS},
+)
+class ReportPdf(ApiView):
+    """调度报告的 PDF 文件。"""
+
+    api_resource = Resource.REPORTS
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    def get(self, request, pk):
+        report = _visible_report(request, pk)
+        return pdf_response(
+            _report_filename(report, "pdf"),
+            "pdf/supervision_report.html",
+            {"report": report, "data": report.data},
+        )
 
 
 @extend_schema(

@@ -1,10 +1,8 @@
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +14,7 @@ from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
 from qianshan.common.listing import fast_selects, paginate, query_without_page
-from qianshan.common.uploads import open_stored
+from qianshan.common.uploads import stored_file_response
 
 from .domain import transitions
 from .domain.archive import archive_catalogue, photo_pairs, points_summary
@@ -245,13 +243,9 @@ def case_attachment(request, pk):
 def attachment_file(request, pk):
     """Serve an evidence file only to someone who may see its case (another unit's: 404)."""
     attachment = get_object_or_404(Attachment.objects.filter(case__in=cases_visible_to(request.user)), pk=pk)
-    response = FileResponse(open_stored(attachment.file), content_type=attachment.content_type)
-    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return stored_file_response(
+        attachment.file, content_type=attachment.content_type, name=attachment.original_name
+    )
 
 
 @login_required

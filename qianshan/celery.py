@@ -62,6 +62,12 @@ app.conf.beat_schedule = {
         "task": "qianshan.notifications.alert_stuck",
         "schedule": crontab(minute="2-59/5"),
     },
+    # 每日 03:40 接口记录清理: call-log rows older than API_CALL_LOG_DAYS (180) days and
+    # idempotency keys older than 24 h (api/domain/housekeeping.py).
+    "purge-api-records": {
+        "task": "qianshan.api.purge_api_records",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # 每分钟: re-queue jobs that could not reach the broker when they were recorded.
     "flush-job-outbox": {
         "task": "qianshan.notifications.flush_outbox",

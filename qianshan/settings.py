@@ -368,6 +368,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The nightly purge (api.tasks.purge_api_records) keeps call-log rows this many days; idempotency
+# keys are kept API_IDEMPOTENCY_HOURS (a retry after that creates anew).
+API_CALL_LOG_DAYS = int(os.environ.get("API_CALL_LOG_DAYS", "180"))
+API_IDEMPOTENCY_HOURS = int(os.environ.get("API_IDEMPOTENCY_HOURS", "24"))
 # On PostgreSQL the change feed holds back rows younger than this, so a row committed late by a
 # concurrent transaction is never skipped (api/domain/events.py).
 API_EVENTS_SETTLE_SECONDS = int(
@@ -411,6 +415,8 @@ SPECTACULAR_SETTINGS = {
         "WarningStateEnum": "supervision.enums.WarningState.choices",
         "LetterStateEnum": "supervision.enums.LetterState.choices",
         "Open311StatusEnum": ["open", "closed"],
+        "AttachmentKindEnum": "cases.enums.AttachmentKind.choices",
+        "PhotoStageEnum": "cases.enums.PhotoStage.choices",
     },
 }
 # --- the record (issue 15): simple-history's revert is off; see qianshan/common/admin.py -------

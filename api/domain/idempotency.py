@@ -25,15 +25,21 @@ def body_digest(data) -> str:
     ).hexdigest()
 
 
-def run_once(request, key: str | None, write: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
-    """(status, body, replayed): ``write`` runs at most once per (account, key)."""
+def run_once(
+    request, key: str | None, write: Callable[[], tuple[int, dict]], *, fingerprint=None
+) -> tuple[int, dict, bool]:
+    """(status, body, replayed): ``write`` runs at most once per (account, key).
+
+    ``fingerprint`` stands for the request body where ``request.data`` cannot (a multipart upload:
+    its fields and the SHA-256 of each file).
+    """
     if key is None:
         status, body = write()
         return status, body, False
     key = key.strip()
     if not key or len(key) > MAX_LENGTH or not key.isprintable():
         raise ApiError([error(f"幂等键须为 1–{MAX_LENGTH} 个可打印字符。", field=HEADER)])
-    digest = body_digest(request.data)
+    digest = body_digest(request.data if fingerprint is None else fingerprint)
     try:
         with transaction.atomic():
             record = IdempotencyKey.objects.create(

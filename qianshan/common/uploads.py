@@ -232,3 +232,19 @@ def open_stored(file_field):
         return file_field.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404("文件已不在服务器上（可能被移除或存储故障），请联系系统管理员。") from exc
+
+
+def stored_file_response(file_field, *, content_type: str, name: str):
+    """A checked stored file served safely: images and PDFs inline, anything else as a download,
+    never sniffed into something else or run as a page (the case page and the API share this)."""
+    from urllib.parse import quote
+
+    from django.http import FileResponse
+
+    response = FileResponse(open_stored(file_field), content_type=content_type)
+    inline = content_type.startswith("image/") or content_type == "application/pdf"
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

@@ -22,7 +22,8 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_schemathesis_finds_no_server_error(live_server, tmp_path):
+def test_schemathesis_finds_no_server_error(live_server, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"  # an evidence upload the fuzzer gets accepted lands here
     office = user_with_role(Role.OFFICE, username="fuzz_office")
     client = ApiClient.objects.create(
         name="fuzz", user=office, scopes=sorted(ALL_SCOPES), throttle_rate="100000/min"

@@ -86,3 +86,27 @@ def test_open311_refuses_writes(db):
     response = Client().post("/api/v1/open311/requests.json", {}, content_type="application/json")
     assert response.status_code == 405
     assert response.json()["errors"][0]["message"] == "不支持此请求方法。"
+
+
+def test_the_schema_generates_without_a_warning(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/v1/cases/{id}/evidence:" in out.read_text()
+
+
+def test_the_file_endpoints_are_described_with_their_file_types():
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    upload = paths["/api/v1/cases/{id}/evidence"]["post"]
+    assert upload["summary"] == "上传案件证据材料"
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert "Idempotency-Key" in [p["name"] for p in upload["parameters"]]
+    assert paths["/api/v1/cases/{id}/evidence"]["get"]["summary"] == "案件证据材料列表"
+    download = paths["/api/v1/cases/{id}/evidence/{eid}/file"]["get"]
+    assert "image/*" in download["responses"]["200"]["content"]
+    xlsx = paths["/api/v1/reports/{id}/xlsx"]["get"]["responses"]["200"]["content"]
+    assert list(xlsx) == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+    pdf = paths["/api/v1/reports/{id}/pdf"]["get"]["responses"]["200"]["content"]
+    assert list(pdf) == ["application/pdf"]
+    assert "/api/v1/cases/{id}/evidence/" not in paths  # the trailing-slash alias is not listed twice
