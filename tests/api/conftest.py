@@ -8,6 +8,10 @@ from django.test import Client
 from api.domain.tokens import issue_token
 from api.models import ApiClient
 from api.scopes import ALL_SCOPES
+from tests.acceptance.conftest import locality, unit_a, unit_b  # noqa: F401  (tagged units: see below)
+
+# Units A and B belong to a locality tagged 党委政府, so their cases may apply for acceptance (附件2 三1)
+# exactly as on the pages; the fixtures above replace the plain units of tests/conftest.py here.
 
 _vocab = importlib.import_module("cases.migrations.0003_pollution_types").POLLUTION_TYPES
 

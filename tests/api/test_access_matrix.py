@@ -40,7 +40,9 @@ def world(users, unit_b):
         completion_evidence="现场照片",
     )
     step = acceptance.apply_for_acceptance(case, actor=users["staff_b"], applied_on=date(2024, 9, 27))
-    acceptance.assign_signer(step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER)
+    acceptance.assign_signer(
+        step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER, unit=unit_b.parent
+    )
     task = TaskFactory(lead_unit=unit_b)
     today = timezone.localdate()
     warning = EarlyWarning.objects.create(

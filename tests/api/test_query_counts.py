@@ -46,7 +46,9 @@ def _one_of_each(users, unit, n):
     )
     add_progress(case, actor=users["staff"], happened_on=date(2021, 8, 1), text="进展")
     step = acceptance.apply_for_acceptance(case, actor=users["staff"], applied_on=date(2024, 9, 27))
-    acceptance.assign_signer(step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER)
+    acceptance.assign_signer(
+        step.form, actor=users["office"], user=users["acceptor"], role=SlotRole.LEADER, unit=unit.parent
+    )
     milestone = MilestoneFactory(measure__task__lead_unit=unit)
     report_progress(
         milestone.measure.task, actor=users["staff"], reported_on=date(2021, 8, 1), text="推进", percent=n
