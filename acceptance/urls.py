@@ -5,6 +5,7 @@ from . import views
 app_name = "acceptance"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("bundle/", views.bundle, name="bundle"),
     path("cases/<int:pk>/", views.case_chain, name="case"),
     path("cases/<int:pk>/apply/", views.apply_acceptance, name="apply"),
     path("cases/<int:pk>/summary/", views.summary, name="summary"),

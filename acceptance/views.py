@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.domain.errors import DomainError
 from cases.domain.queries import cases_visible_to
 from cases.enums import CaseState
+from notifications.domain.background import start_job
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.pdf import pdf_response
@@ -15,6 +18,7 @@ from .domain.deadlines import Deadlines
 from .domain.signing import VALID, sign
 from .enums import StepKind, StepOutcome
 from .forms import ApplyForm, AssignForm, DecideForm, SignForm, opinion_form_class
+from .jobs import BundleForm, bundle_forms
 from .presentation import form_context, summary_context
 
 
@@ -279,3 +283,26 @@ def decide(request, pk):
             return redirect("acceptance:case", pk=step.case_id)
     case = _chain_case(request, step.case_id)
     return _case_chain_page(request, case, decide_form=bound, decide_step=step, status=400)
+
+
+@login_required
+def bundle(request):
+    """签字表单批量下载: choose a selection; the zip is built by a background job."""
+    form = BundleForm(request.POST or request.GET or None)
+    count = None
+    if form.is_bound and form.is_valid():
+        count = bundle_forms(request.user, form.params()).count()
+        if request.method == "POST":
+            if not count:
+                form.add_error(None, "所选范围内没有已签字的表单，请修改筛选条件。")
+            else:
+                name = f"签字表单-{timezone.localdate():%Y%m%d}.zip"
+                job, _created = start_job(
+                    "signed_forms_zip", owner=request.user, params=form.params(), filename=name
+                )
+                return redirect("jobs:detail", pk=job.pk)
+    return render(
+        request,
+        "acceptance/bundle.html",
+        {"form": form, "count": count, "ttl_hours": settings.JOB_FILE_TTL_HOURS},
+    )

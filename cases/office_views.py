@@ -3,12 +3,14 @@ visits, and the rebound ledger."""
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from notifications.domain.background import start_job
 from org.enums import Role
 from org.permissions import access_of
 from qianshan.common.errors import show_refusal
@@ -28,6 +30,7 @@ from .domain.queries import cases_visible_to
 from .domain.rechecks import draw_rechecks, record_rebound_disposition, record_visit
 from .enums import AttachmentKind
 from .forms import DispositionForm, DrawForm, ImportForm, VisitForm
+from .jobs import import_rows
 from .models import ReboundEntry, RecheckDraw, RecheckVisit, TransferSheetImport
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
@@ -91,7 +94,12 @@ def import_preview(request, pk):
 @require_POST
 @login_required
 def import_confirm(request, pk):
+    """确认导入. A sheet writing JOB_DIRECT_MAX_IMPORT_ROWS cases or more is confirmed by a worker
+    (the job page shows the progress, then what was created or why nothing was); a small one here."""
     record = _import_record(request, pk)
+    if import_rows(record) >= settings.JOB_DIRECT_MAX_IMPORT_ROWS:
+        job, _created = start_job("case_import", owner=request.user, params={"import": record.pk})
+        return redirect("jobs:detail", pk=job.pk)
     try:
         report = confirm_import(record, actor=request.user)
     except DomainError as exc:

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .domain.background import jobs_visible_to, retry_job
+from .domain.background import jobs_visible_to, retry_job, unit_of
 from .enums import ACTIVE_JOB_STATES, BackgroundJobState
 from .models import BackgroundJob
 
@@ -37,6 +37,7 @@ def job_status(job: BackgroundJob) -> dict:
         "active": job.state in ACTIVE_JOB_STATES,
         "download": job.state == BackgroundJobState.DONE and bool(job.file),
         "result_link": job.result_link,
+        "unit": unit_of(job.kind),
     }
 
 
@@ -88,6 +89,10 @@ def job_download(request, pk):
         response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif job.file.name.endswith(".pdf"):
         response["Content-Type"] = "application/pdf"
+    elif job.file.name.endswith(".zip"):
+        response["Content-Type"] = "application/zip"
+    elif job.file.name.endswith(".json"):
+        response["Content-Type"] = "application/json; charset=utf-8"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.filename or job.title)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response

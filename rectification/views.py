@@ -21,7 +21,7 @@ from qianshan.common.pdf import pdf_response
 from qianshan.common.uploads import open_stored
 
 from .domain import queries
-from .domain.imports import ImportErrors, import_task_list
+from .domain.imports import ImportErrors, import_task_list, read_task_rows
 from .domain.queries import for_list, tasks_visible_to
 from .domain.services import (
     CLOSE_OUT,
@@ -47,7 +47,7 @@ from .forms import (
     StepForm,
     TaskForm,
 )
-from .jobs import task_export_queryset
+from .jobs import store_upload, task_export_queryset
 from .models import Attachment, LookBackCheck, Measure, RectificationTask
 from .sorting import task_sorting
 
@@ -103,10 +103,19 @@ def task_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = errors = None
     if request.method == "POST" and form.is_valid():
+        inspection, upload = form.cleaned_data["inspection"], form.cleaned_data["file"]
+        data = upload.read()
         try:
-            result = import_task_list(
-                form.cleaned_data["file"], inspection=form.cleaned_data["inspection"], actor=request.user
-            )
+            rows = read_task_rows(data)
+            if len(rows) >= settings.JOB_DIRECT_MAX_IMPORT_ROWS:  # a big file: saved by a worker
+                params = {
+                    "inspection": inspection.pk,
+                    "upload": store_upload(data, owner=request.user),
+                    "original_name": upload.name[-100:],
+                }
+                job, _created = start_job("task_import", owner=request.user, params=params)
+                return redirect("jobs:detail", pk=job.pk)
+            result = import_task_list(data, inspection=inspection, actor=request.user, rows=rows)
         except ImportErrors as refused:
             errors = refused.errors
     return render(request, "rectification/import.html", {"form": form, "result": result, "errors": errors})

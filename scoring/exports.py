@@ -6,6 +6,7 @@ Every export starts from the user's scope: a unit user gets their units' rows on
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cases.domain.errors import DomainError
+from notifications.domain.background import start_job
 from qianshan.common.excel import xlsx_response
 from qianshan.common.pdf import pdf_response
 from rectification.enums import TaskGrade
@@ -64,10 +66,11 @@ RANKING_HEADER = [
 ]
 
 
-@login_required
-def ranking_xlsx(request, year):
-    year = year_param(year)
-    results = year_results(request.user, year, with_cases=True)
+def ranking_workbook(user, year: int, progress=None) -> list:
+    """The ranking workbook's sheets (排名, 案件得分) of the units the user may see."""
+    results = year_results(user, year, with_cases=True)
+    if progress is not None:
+        progress.set_total(len(results) + sum(len(r.cases) for r in results))
     cases = (
         [
             r.unit.name,
@@ -80,81 +83,127 @@ def ranking_xlsx(request, year):
         for r in results
         for c in r.cases
     )
-    return xlsx_response(
-        f"{year}年度信访案件办理考核排名.xlsx",
-        [
-            (
-                "排名",
-                RANKING_HEADER,
-                ranking_rows(results),
-                [6, 30, 10, 8, 8, 8, 8, 8, 8, 10, 10, 20, 30, 14],
-            ),
-            ("案件得分", ["单位", "受理编号", "自评得分", "复核得分", "计入得分", "计入版本"], cases),
-        ],
-    )
+    units = ranking_rows(results)
+    if progress is not None:
+        units, cases = progress.counted(units), progress.counted(cases)
+    return [
+        ("排名", RANKING_HEADER, units, [6, 30, 10, 8, 8, 8, 8, 8, 8, 10, 10, 20, 30, 14]),
+        ("案件得分", ["单位", "受理编号", "自评得分", "复核得分", "计入得分", "计入版本"], cases),
+    ]
+
+
+def ranking_pdf_context(user, year: int, progress=None) -> dict:
+    """What the ranking PDF shows, from the units the user may see."""
+    results = year_results(user, year, with_cases=True)
+    if progress is not None:
+        progress.set_total(len(results) + sum(len(r.cases) for r in results))
+    units = []
+    for r in results:
+        units.append(
+            {
+                "result": r,
+                "average": fmt2(r.average) if r.average is not None else "—",
+                "grades": [(g.label, r.grades.get(g.value, 0)) for g in TaskGrade],
+                "cases": [
+                    (
+                        c.receipt_no,
+                        fmt2(c.self_total),
+                        fmt2(c.review_total) if c.review_total is not None else "—",
+                        fmt2(c.total) if c.counted else "未提交",
+                    )
+                    for c in r.cases
+                ],
+            }
+        )
+        if progress is not None:
+            progress.advance(1 + len(r.cases))
+    return {
+        "year": year,
+        "units": units,
+        "grade_labels": [g.label for g in TaskGrade],
+        "printed": timezone.localdate(),
+    }
+
+
+def year_row_count(user, year: int) -> int:
+    """How many case rows the ranking exports hold for the user: one per scored case of the year."""
+    return sheets_visible_to(user).filter(year=year).values("case_id", "locality_id").distinct().count()
+
+
+def ranking_name(year: int, suffix: str) -> str:
+    return f"{year}年度信访案件办理考核排名.{suffix}"
+
+
+def _direct_or_job(request, kind: str, year: int, filename: str, rows: int, *, pdf: bool = False, **extra):
+    """None when the export is small enough to answer in the request; else the job page's redirect.
+
+    A POST (the 后台导出 button) always makes a job; pressing twice gives the same job.
+    """
+    limit = settings.JOB_DIRECT_MAX_PDF_ROWS if pdf else settings.JOB_DIRECT_MAX_ROWS
+    if request.method != "POST" and rows < limit:
+        return None
+    job, _created = start_job(kind, owner=request.user, params={"year": year, **extra}, filename=filename)
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@login_required
+def ranking_xlsx(request, year):
+    year = year_param(year)
+    name = ranking_name(year, "xlsx")
+    job = _direct_or_job(request, "scoring_ranking_xlsx", year, name, year_row_count(request.user, year))
+    return job or xlsx_response(name, ranking_workbook(request.user, year))
 
 
 @login_required
 def ranking_pdf(request, year):
     year = year_param(year)
-    results = year_results(request.user, year, with_cases=True)
-    units = [
-        {
-            "result": r,
-            "average": fmt2(r.average) if r.average is not None else "—",
-            "grades": [(g.label, r.grades.get(g.value, 0)) for g in TaskGrade],
-            "cases": [
-                (
-                    c.receipt_no,
-                    fmt2(c.self_total),
-                    fmt2(c.review_total) if c.review_total is not None else "—",
-                    fmt2(c.total) if c.counted else "未提交",
-                )
-                for c in r.cases
-            ],
-        }
-        for r in results
-    ]
-    return pdf_response(
-        f"{year}年度信访案件办理考核排名.pdf",
-        "pdf/scoring_ranking.html",
-        {
-            "year": year,
-            "units": units,
-            "grade_labels": [g.label for g in TaskGrade],
-            "printed": timezone.localdate(),
-        },
-    )
+    name = ranking_name(year, "pdf")
+    rows = year_row_count(request.user, year)
+    job = _direct_or_job(request, "scoring_ranking_pdf", year, name, rows, pdf=True)
+    return job or pdf_response(name, "pdf/scoring_ranking.html", ranking_pdf_context(request.user, year))
 
 
-def _year_sheets(request, year):
-    version = request.GET.get("version", SheetVersion.SELF)
-    if version not in SheetVersion.values:
-        version = SheetVersion.SELF
+def version_param(value) -> str:
+    return value if value in SheetVersion.values else SheetVersion.SELF
+
+
+def year_sheets(user, year: int, version: str):
     return (
-        sheets_visible_to(request.user)
+        sheets_visible_to(user)
         .filter(year=year, version=version)
         .select_related("case", "locality")
-        .order_by("locality__sort_order", "locality_id", "case__receipt_no")
+        .order_by("locality__sort_order", "locality_id", "case__receipt_no", "pk")
     )
+
+
+def sheets_json_chunks(qs, progress=None):
+    """The exchange JSON (a list of sheets' data), written a sheet at a time."""
+    yield "["
+    first = True
+    for sheet in qs.select_related(None).only("data").iterator(chunk_size=500):
+        yield ("\n" if first else ",\n") + json.dumps(sheet.data, ensure_ascii=False, indent=2)
+        first = False
+        if progress is not None:
+            progress.advance()
+    yield "\n]" if not first else "]"
 
 
 @login_required
 def sheets_json(request, year):
     year = year_param(year)
-    data = [sheet.data for sheet in _year_sheets(request, year)]
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="scoring-sheets-{year}.json"'
+    version = version_param(request.POST.get("version") or request.GET.get("version"))
+    qs = year_sheets(request.user, year, version)
+    name = f"scoring-sheets-{year}.json"
+    job = _direct_or_job(request, "scoring_sheets_json", year, name, qs.count(), version=version)
+    if job:
+        return job
+    response = HttpResponse("".join(sheets_json_chunks(qs)), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-@login_required
-def sheets_xlsx(request, year):
-    year = year_param(year)
-    sheets = list(_year_sheets(request, year))
-    scored = [(s, sheet_result(s.data)) for s in sheets]
+def sheets_workbook(qs, progress=None) -> list:
+    """The 评分表 and 评分明细 sheets of ``qs``, streamed from the database (two passes, no list)."""
     parts = list(ScorePart)
     summary = (
         [
@@ -167,60 +216,62 @@ def sheets_xlsx(request, year):
             _num(r.total),
             r.fake,
         ]
-        for s, r in scored
+        for s in qs.iterator(chunk_size=500)
+        for r in [sheet_result(s.data)]
     )
-    detail = (
-        [
-            s.case.receipt_no,
-            s.locality.name,
-            s.get_version_display(),
-            i.part.label,
-            i.label,
-            i.key,
-            i.rule,
-            i.basis,
-            _num(i.contribution),
-            _num(i.max_points),
-        ]
-        for s, r in scored
-        for i in r.breakdown
-    )
-    return xlsx_response(
-        f"{year}年度评分表.xlsx",
-        [
-            (
-                "评分表",
-                [
-                    "受理编号",
-                    "被考核单位",
-                    "年度",
-                    "版本",
-                    "状态",
-                    *[p.label for p in parts],
-                    "总分",
-                    "表面整改",
-                ],
-                summary,
-            ),
-            (
-                "评分明细",
-                [
-                    "受理编号",
-                    "被考核单位",
-                    "版本",
-                    "部分",
-                    "条目",
-                    "条目代码",
-                    "评分标准",
-                    "依据",
-                    "得分",
-                    "满分",
-                ],
-                detail,
-                [18, 20, 6, 10, 28, 28, 40, 14, 8, 8],
-            ),
-        ],
-    )
+
+    def detail():
+        for s in qs.iterator(chunk_size=500):
+            for i in sheet_result(s.data).breakdown:
+                yield [
+                    s.case.receipt_no,
+                    s.locality.name,
+                    s.get_version_display(),
+                    i.part.label,
+                    i.label,
+                    i.key,
+                    i.rule,
+                    i.basis,
+                    _num(i.contribution),
+                    _num(i.max_points),
+                ]
+            if progress is not None:  # a sheet is done when its details are written
+                progress.advance()
+
+    return [
+        (
+            "评分表",
+            ["受理编号", "被考核单位", "年度", "版本", "状态", *[p.label for p in parts], "总分", "表面整改"],
+            summary,
+        ),
+        (
+            "评分明细",
+            [
+                "受理编号",
+                "被考核单位",
+                "版本",
+                "部分",
+                "条目",
+                "条目代码",
+                "评分标准",
+                "依据",
+                "得分",
+                "满分",
+            ],
+            detail(),
+            [18, 20, 6, 10, 28, 28, 40, 14, 8, 8],
+        ),
+    ]
+
+
+@login_required
+def sheets_xlsx(request, year):
+    year = year_param(year)
+    version = version_param(request.POST.get("version") or request.GET.get("version"))
+    qs = year_sheets(request.user, year, version)
+    name = f"{year}年度评分表.xlsx"
+    job = _direct_or_job(request, "scoring_sheets_xlsx", year, name, qs.count(), version=version)
+    return job or xlsx_response(name, sheets_workbook(qs))
 
 
 @login_required

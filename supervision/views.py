@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cases.domain.errors import DomainError
 from cases.domain.queries import cases_visible_to
 from cases.enums import CaseState
+from notifications.domain.background import start_job
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
@@ -31,8 +32,7 @@ from .domain.queries import (
     reports_visible_to,
     warnings_visible_to,
 )
-from .domain.reports import dispatch_for_units, send_report
-from .enums import ReportKind
+from .domain.reports import send_report
 from .exporters import report_sheets
 from .forms import (
     UNRESOLVED,
@@ -45,6 +45,7 @@ from .forms import (
     TalkForm,
     WarningFilterForm,
 )
+from .jobs import report_filename, report_for, report_row_count
 from .sorting import warning_sorting
 
 STATE_COLOURS = {
@@ -235,12 +236,15 @@ def report_list(request):
 
 
 def _visible_report(request, pk):
-    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    access = access_of(request.user)
-    if report.kind == ReportKind.DAILY and not access.reads_all:
-        # A unit user sees only their own units' sections and totals of the dispatch.
-        report.data = dispatch_for_units(report.data, access.unit_ids)
-    return report
+    return report_for(request.user, pk)
+
+
+def _report_job(request, report, kind: str, filename: str, *, limit: int):
+    """The job page when the report is too big to answer in the request (or 后台生成 was pressed)."""
+    if request.method != "POST" and report_row_count(report.data) < limit:
+        return None
+    job, _created = start_job(kind, owner=request.user, params={"report": report.pk}, filename=filename)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
@@ -254,19 +258,17 @@ def report_detail(request, pk):
 @login_required
 def report_xlsx(request, pk):
     report = _visible_report(request, pk)
-    return xlsx_response(
-        f"{report.get_kind_display()}_{report.period_start.isoformat()}.xlsx", report_sheets(report)
-    )
+    name = report_filename(report, "xlsx")
+    job = _report_job(request, report, "report_xlsx", name, limit=settings.JOB_DIRECT_MAX_ROWS)
+    return job or xlsx_response(name, report_sheets(report))
 
 
 @login_required
 def report_pdf(request, pk):
     report = _visible_report(request, pk)
-    return pdf_response(
-        f"{report.get_kind_display()}_{report.period_start.isoformat()}.pdf",
-        "pdf/supervision_report.html",
-        {"report": report, "data": report.data},
-    )
+    name = report_filename(report, "pdf")
+    job = _report_job(request, report, "report_pdf", name, limit=settings.JOB_DIRECT_MAX_PDF_ROWS)
+    return job or pdf_response(name, "pdf/supervision_report.html", {"report": report, "data": report.data})
 
 
 @require_POST

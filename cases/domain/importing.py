@@ -475,14 +475,17 @@ def import_cases(
 
 
 def apply_report(
-    report: ImportReport, inspection: Inspection, *, actor, dry_run: bool = False
+    report: ImportReport, inspection: Inspection, *, actor, dry_run: bool = False, progress=None
 ) -> ImportReport:
-    """Save a plan that has no problem at all (unless a dry run), in one transaction."""
+    """Save a plan that has no problem at all (unless a dry run), in one transaction.
+
+    ``progress`` (a background job's, see notifications.domain.background.Progress) counts the
+    rows written."""
     if report.problems or dry_run:
         return report
     try:
         with transaction.atomic():
-            _apply(report, inspection, actor)
+            _apply(report, inspection, actor, progress=progress)
     except IntegrityError as exc:  # someone imported the same numbers a moment ago
         raise DomainError("导入时案件已被他人同时导入或修改，请重新上传预览。") from exc
     return report
@@ -534,12 +537,18 @@ def create_cases(
     return report, [created[n] for n in numbers]
 
 
-def _apply(report: ImportReport, inspection: Inspection, actor, *, reason: str = "导入交办单") -> None:
+def _apply(
+    report: ImportReport, inspection: Inspection, actor, *, reason: str = "导入交办单", progress=None
+) -> None:
     """Write the plan, reusing the cases plan_import loaded (no query per updated row)."""
     cases = dict(report.existing)
+    if progress is not None:
+        progress.set_total(sum(1 for p in report.plans if p.action != "unchanged"))
     for plan in report.plans:
         if plan.action == "unchanged":
             continue
+        if progress is not None:
+            progress.advance()
         if plan.action == "create":
             case = PetitionCase(inspection=inspection, receipt_no=plan.receipt_no)
             change_reason = f"{reason}：新建"
@@ -596,7 +605,20 @@ def record_upload(
     return record
 
 
-def confirm_import(record: TransferSheetImport, *, actor) -> ImportReport:
+def problem_lines(problems: list[Problem], limit: int = 20) -> list[str]:
+    """Problems as Chinese lines naming the row and column, the first ``limit`` of them."""
+    lines = []
+    for p in problems[:limit]:
+        where = f"第 {p.row} 行" if p.row else "文件"
+        column = f"“{p.column}”" if p.column else ""
+        value = f"（{p.value}）" if p.value else ""
+        lines.append(f"{where}{column}{value}：{p.message}")
+    if len(problems) > limit:
+        lines.append(f"……另有 {len(problems) - limit} 处问题，请下载问题清单查看。")
+    return lines
+
+
+def confirm_import(record: TransferSheetImport, *, actor, progress=None) -> ImportReport:
     """确认导入: import a previewed sheet once; a second press, a refused file or a new problem is refused.
 
     One transaction: a conditional update claims the record (previewed → confirmed), the cases are
@@ -611,9 +633,10 @@ def confirm_import(record: TransferSheetImport, *, actor) -> ImportReport:
         if not claimed:
             raise DomainError("此文件已导入或有错误，不能再次确认。")
         report = plan_parsed(parsed, record.inspection, batch=record.batch)
-        apply_report(report, record.inspection, actor=actor)
+        apply_report(report, record.inspection, actor=actor, progress=progress)
         if report.problems:
-            raise DomainError("文件有错误，未导入任何内容，请查看问题清单。")
+            lines = "\n".join(problem_lines(report.problems))
+            raise DomainError(f"文件有错误，未导入任何内容，请查看问题清单。\n{lines}")
         summary = report.as_dict()
         # .update() bypasses simple-history: save the claimed row with its summary to record
         # who confirmed it (the claim above already guards the race).

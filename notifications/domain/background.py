@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -48,12 +48,35 @@ class JobType:
     label: str
     runner: str  # "module:function"
     suffix: str = ""  # of the result file; "" when the job makes no file (imports)
+    unit: str = "行"  # what progress counts: 已处理 N / 共 M 行（份、页）
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a runner may return besides a file: a link to the result and a Chinese summary."""
+
+    link: str = ""
+    summary: str = ""
 
 
 JOB_TYPES: dict[str, JobType] = {
     "case_ledger": JobType("信访案件台账导出", "cases.jobs:export_ledger", ".xlsx"),
     "task_list": JobType("整改任务清单导出", "rectification.jobs:export_task_list", ".xlsx"),
+    "case_import": JobType("交办单确认导入", "cases.jobs:confirm_transfer_sheet"),
+    "task_import": JobType("整改清单导入", "rectification.jobs:import_task_list_job"),
+    "scoring_ranking_xlsx": JobType("年度考核排名导出", "scoring.jobs:export_ranking_xlsx", ".xlsx"),
+    "scoring_ranking_pdf": JobType("年度考核排名 PDF", "scoring.jobs:export_ranking_pdf", ".pdf"),
+    "scoring_sheets_xlsx": JobType("年度评分表导出", "scoring.jobs:export_sheets_xlsx", ".xlsx", "份"),
+    "scoring_sheets_json": JobType("年度评分表数据导出", "scoring.jobs:export_sheets_json", ".json", "份"),
+    "report_xlsx": JobType("报告表格导出", "supervision.jobs:export_report_xlsx", ".xlsx"),
+    "report_pdf": JobType("报告 PDF 生成", "supervision.jobs:export_report_pdf", ".pdf"),
+    "signed_forms_zip": JobType("签字表单批量下载", "acceptance.jobs:bundle_signed_forms", ".zip", "份"),
 }
+
+
+def unit_of(kind: str) -> str:
+    job_type = JOB_TYPES.get(kind)
+    return job_type.unit if job_type else "行"
 
 
 def jobs_visible_to(user):
@@ -122,24 +145,54 @@ def retry_job(job: BackgroundJob, *, actor) -> BackgroundJob:
 
 
 class Progress:
-    """Counts rows done; writes to the job row at most every ``interval`` seconds."""
+    """Counts rows done; writes to the job row at most every ``interval`` seconds.
+
+    An import writes its rows in one transaction (nothing half-saved), and a progress written in
+    that transaction would stay invisible to the job page until the end. So while the job's own
+    connection is inside a transaction, progress goes through a second, autocommit connection to
+    the same database (PostgreSQL; SQLite locks the file, so there it waits for the commit).
+    """
 
     def __init__(self, job: BackgroundJob, interval: float = 0.5):
         self.job = job
         self.interval = interval
         self.done = 0
         self._last = 0.0
+        self._side = None
+        # Only a transaction the runner opens needs the side connection (not one around the job,
+        # as a test's); its writes are visible to that surrounding transaction anyway.
+        self._outer_atomic = connection.in_atomic_block
+
+    def _write(self, **values) -> None:
+        inner = connection.in_atomic_block and not self._outer_atomic
+        if inner and connection.vendor == "postgresql":
+            if self._side is None:
+                self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            columns = ", ".join(f"{name} = %s" for name in values)
+            with self._side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {BackgroundJob._meta.db_table} SET {columns} WHERE id = %s",
+                    [*values.values(), self.job.pk],
+                )
+            return
+        BackgroundJob.objects.filter(pk=self.job.pk).update(**values)
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
 
     def set_total(self, total: int) -> None:
         self.job.total = total
-        BackgroundJob.objects.filter(pk=self.job.pk).update(total=total, processed=0)
+        self.done = 0
+        self._write(total=total, processed=0)
 
     def advance(self, n: int = 1) -> None:
         self.done += n
         now = time.monotonic()
         if now - self._last >= self.interval:
             self._last = now
-            BackgroundJob.objects.filter(pk=self.job.pk).update(processed=self.done)
+            self._write(processed=self.done)
 
     def counted(self, rows):
         """Wrap a row iterator so every row read advances the progress."""
@@ -170,8 +223,9 @@ def run_job(job_id: int) -> str:
     try:
         if job_type is None:
             raise JobError(f"未知的任务类型“{job.kind}”。")
-        link = _runner(job.kind)(job, progress, out_path) or ""
+        outcome = _runner(job.kind)(job, progress, out_path) or ""
     except JobError as exc:
+        progress.close()
         _fail(job, exc.message, out_path)
         return BackgroundJobState.FAILED
     except Exception as exc:  # logged with its traceback for us; the user reads a Chinese reason
@@ -182,13 +236,19 @@ def run_job(job_id: int) -> str:
             out_path,
         )
         return BackgroundJobState.FAILED
-    _finish(job, progress, name if job_type.suffix else "", link)
+    finally:
+        progress.close()
+    if isinstance(outcome, str):
+        outcome = JobOutcome(link=outcome)
+    _finish(job, progress, name if job_type.suffix else "", outcome)
     return BackgroundJobState.DONE
 
 
-def _finish(job: BackgroundJob, progress: Progress, file_name: str, link: str) -> None:
+def _finish(job: BackgroundJob, progress: Progress, file_name: str, outcome: JobOutcome) -> None:
     now = timezone.now()
     hours = settings.JOB_FILE_TTL_HOURS
+    link = outcome.link
+    unit = unit_of(job.kind)
     with transaction.atomic():
         BackgroundJob.objects.filter(pk=job.pk).update(
             state=BackgroundJobState.DONE,
@@ -196,15 +256,18 @@ def _finish(job: BackgroundJob, progress: Progress, file_name: str, link: str) -
             total=progress.done if job.total is None else job.total,
             file=file_name,
             result_link=link,
+            message=outcome.summary,
             finished_at=now,
             expires_at=now + timedelta(hours=hours) if file_name else None,
         )
-        target = reverse("jobs:download", args=[job.pk]) if file_name else (link or job_url(job))
+        # an import's notification opens the job page, which shows what was created and the link
+        target = reverse("jobs:download", args=[job.pk]) if file_name else job_url(job)
         notify(
             [job.owner],
             kind=NotificationKind.JOB_DONE,
             title=f"{job.title}已完成",
-            body=f"共 {progress.done} 行。" + (f"文件保留 {hours} 小时，请及时下载。" if file_name else ""),
+            body=(outcome.summary or f"共 {progress.done} {unit}。")
+            + (f"文件保留 {hours} 小时，请及时下载。" if file_name else ""),
             link=target,
             reason="您发起的后台任务",
             email=False,
@@ -254,4 +317,18 @@ def purge_expired(now=None) -> int:
         if claimed and name:  # another run got there first when nothing was claimed
             default_storage.delete(name)
             deleted += 1
+    # An import's uploaded workbook is kept for a retry of a failed job, for the same time as a file.
+    old_failures = BackgroundJob.objects.filter(
+        state=BackgroundJobState.FAILED,
+        finished_at__lt=now - timedelta(hours=settings.JOB_FILE_TTL_HOURS),
+        params__has_key="upload",
+    )
+    for job in old_failures.only("pk", "params"):
+        upload = job.params.get("upload")
+        if not upload:
+            continue
+        if default_storage.exists(upload):
+            default_storage.delete(upload)
+            deleted += 1
+        BackgroundJob.objects.filter(pk=job.pk).update(params={**job.params, "upload": ""})
     return deleted

@@ -79,9 +79,18 @@ class ImportResult:
         return dict(self.__dict__)
 
 
-def import_task_list(source, *, inspection, actor=None) -> ImportResult:
-    """Read ``source`` (path or binary file) and create/update the inspection's tasks and measures."""
-    rows = _read_rows(source)
+def read_task_rows(source) -> list[tuple[int, tuple]]:
+    """The rows of a task-list workbook (bytes, path or binary file); an unreadable one is refused."""
+    return _read_rows(source)
+
+
+def import_task_list(source, *, inspection, actor=None, rows=None, progress=None) -> ImportResult:
+    """Read ``source`` (path or binary file) and create/update the inspection's tasks and measures.
+
+    ``rows`` are the workbook's rows when the caller has read them already (``read_task_rows``);
+    ``progress`` (a background job's) counts the tasks saved.
+    """
+    rows = _read_rows(source) if rows is None else rows
     header_at, columns = _find_header(rows)
     units = unit_lookup()
     errors: list[str] = []
@@ -107,10 +116,14 @@ def import_task_list(source, *, inspection, actor=None) -> ImportResult:
     _check_groups(groups, errors)
     if errors:
         raise ImportErrors(errors)
+    if progress is not None:
+        progress.set_total(len(groups))
     with transaction.atomic():
         result = ImportResult()
         for number, group in groups.items():
             _save_task(inspection, number, group, result, actor)
+            if progress is not None:
+                progress.advance()
     return result
 
 

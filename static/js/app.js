@@ -9,6 +9,20 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) { event.target.form.submit(); }
   });
+  // A form marked data-submit-once (an import's 确认导入) disables its buttons once sent, so a
+  // second click cannot post it again; the server refuses a second confirm anyway.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-submit-once]")) { return; }
+    if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
+    form.setAttribute("data-sent", "1");
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) {
+        b.disabled = true;
+        if (b.getAttribute("data-busy-text")) { b.textContent = b.getAttribute("data-busy-text"); }
+      });
+    }, 0);
+  });
 
   // Idle sessions end on the server after SESSION_IDLE_MINUTES without a request; warn before.
   var minutes = parseInt(document.body.getAttribute("data-idle-minutes") || "0", 10);
