@@ -188,7 +188,7 @@ JOB_STALE_HOURS = int(os.environ.get("JOB_STALE_HOURS", "2"))
 JOB_DIRECT_MAX_ROWS = int(os.environ.get("JOB_DIRECT_MAX_ROWS", "2000"))
 # A PDF (weasyprint) of fewer table rows than this is still rendered in the request; an import
 # (transfer-sheet confirm, task-list upload) writing fewer rows than this is still saved in it.
-JOB_DIRECT_MAX_PDF_ROWS = int(os.environ.get("JOB_DIRECT_MAX_PDF_ROWS", "300"))
+JOB_DIRECT_MAX_PDF_ROWS = int(os.environ.get("JOB_DIRECT_MAX_PDF_ROWS", "100"))
 JOB_DIRECT_MAX_IMPORT_ROWS = int(os.environ.get("JOB_DIRECT_MAX_IMPORT_ROWS", "200"))
 # Imported workbooks (qianshan/common/sheets.py): checked before and while they are read.
 SHEET_MAX_BYTES = int(os.environ.get("SHEET_MAX_BYTES", 20 * 1024 * 1024))
