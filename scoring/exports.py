@@ -92,11 +92,9 @@ def ranking_workbook(user, year: int, progress=None) -> list:
     ]
 
 
-def ranking_pdf_context(user, year: int, progress=None) -> dict:
+def ranking_pdf_context(user, year: int) -> dict:
     """What the ranking PDF shows, from the units the user may see."""
     results = year_results(user, year, with_cases=True)
-    if progress is not None:
-        progress.set_total(len(results) + sum(len(r.cases) for r in results))
     units = []
     for r in results:
         units.append(
@@ -115,8 +113,6 @@ def ranking_pdf_context(user, year: int, progress=None) -> dict:
                 ],
             }
         )
-        if progress is not None:
-            progress.advance(1 + len(r.cases))
     return {
         "year": year,
         "units": units,

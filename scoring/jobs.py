@@ -26,13 +26,17 @@ def export_ranking_xlsx(job, progress, out_path) -> None:
 
 
 def export_ranking_pdf(job, progress, out_path) -> None:
-    context = ranking_pdf_context(job.owner, _year(job), progress)
-    out_path.write_bytes(render_pdf("pdf/scoring_ranking.html", context))
+    """The rows are counted when the render (the long part, one weasyprint call) is done."""
+    context = ranking_pdf_context(job.owner, _year(job))
+    rows = sum(1 + len(unit["cases"]) for unit in context["units"])
+    progress.set_total(rows)
+    pdf = render_pdf("pdf/scoring_ranking.html", context)
+    progress.advance(rows)
+    out_path.write_bytes(pdf)
 
 
 def _sheets(job):
-    qs = year_sheets(job.owner, _year(job), version_param(job.params.get("version")))
-    return qs
+    return year_sheets(job.owner, _year(job), version_param(job.params.get("version")))
 
 
 def export_sheets_xlsx(job, progress, out_path) -> None:
