@@ -100,7 +100,6 @@ def test_overview_query_count_is_fixed(n, users, login, unit_a, django_assert_nu
     client = login(users["office"])
     url = reverse("acceptance:index") + "?sort=-kind&page=2"
     client.get(url)
-    # session, user, roles, unread notifications, the slots waiting for me, the holiday calendar,
-    # ONE count, the page of steps (with case, inspection, form), the cases waiting to apply
+    # session, user, roles, unread notifications, the slots waiting for me, ONE count, the page of steps (with case, inspection, form), the cases waiting to apply
     with django_assert_num_queries(8):
         client.get(url)
