@@ -13,10 +13,18 @@ class StepKind(models.TextChoices):
 STEP_DAYS = {StepKind.ACCEPTANCE: 7, StepKind.REVIEW_APPLICATION: 3, StepKind.REVIEW: 5}
 
 
+# The chain's order, which the overview sorts 环节 by (the stored words would sort alphabetically).
+STEP_KIND_ORDER = (StepKind.ACCEPTANCE, StepKind.REVIEW_APPLICATION, StepKind.REVIEW)
+
+
 class StepOutcome(models.TextChoices):
     PENDING = "pending", "办理中"
     PASSED = "passed", "通过"
     FAILED = "failed", "未通过"
+
+
+# 结果 sorts 办理中 → 通过 → 未通过.
+STEP_OUTCOME_ORDER = (StepOutcome.PENDING, StepOutcome.PASSED, StepOutcome.FAILED)
 
 
 class FormKind(models.TextChoices):

@@ -11,6 +11,7 @@ from cases.enums import CaseState
 from notifications.domain.background import start_job
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
+from qianshan.common.listing import paginate, query_without_page
 from qianshan.common.pdf import pdf_response
 
 from .domain import queries, rules, services
@@ -20,6 +21,7 @@ from .enums import StepKind, StepOutcome
 from .forms import ApplyForm, AssignForm, DecideForm, SignForm, opinion_form_class
 from .jobs import BundleForm, bundle_forms
 from .presentation import form_context, summary_context
+from .sorting import step_sorting
 
 
 @login_required
@@ -30,7 +32,10 @@ def index(request):
     deadlines = Deadlines()
     for slot in waiting:
         slot.form.step.deadline = deadlines.of(slot.form.step)
-    steps = deadlines.annotate(queries.chain_overview(queries.steps_visible_to(user))[:200])
+    # The overview is sorted (?sort=) and paged by the database with one count, whatever its length.
+    sorting = step_sorting(request.GET)
+    page = paginate(request.GET, sorting.apply(queries.chain_overview(queries.steps_visible_to(user))), 50)
+    steps = deadlines.annotate(page.object_list)
     to_apply = (
         cases_visible_to(user)
         .filter(state=CaseState.COMPLETED)
@@ -41,7 +46,14 @@ def index(request):
     return render(
         request,
         "acceptance/index.html",
-        {"waiting": waiting, "steps": steps, "to_apply": list(to_apply[:100])},
+        {
+            "waiting": waiting,
+            "steps": steps,
+            "page": page,
+            "sorting": sorting,
+            "query": query_without_page(request.GET),
+            "to_apply": list(to_apply[:100]),
+        },
     )
 
 

@@ -53,7 +53,7 @@ def main() -> None:
     from django.test import Client
 
     from cases.models import PetitionCase
-    from org.models import User
+    from org.models import Unit, User
 
     office = User.objects.filter(username="gen_office").first()
     if office is None:
@@ -70,6 +70,7 @@ def main() -> None:
     deep_page = max(1, n_cases // 50 // 2)
     most_history = PetitionCase.history.values("id").annotate(n=Count("history_id")).order_by("-n").first()
     word = "噪声"
+    unit_word = (Unit.objects.filter(pk=busiest_unit).values_list("name", flat=True).first() or "局")[:4]
     print(f"database: {connection.vendor}, cases: {n_cases}, repeat: {args.repeat}")
 
     anonymous, as_office, as_staff = Client(), Client(), Client()
@@ -84,7 +85,9 @@ def main() -> None:
         ("case_list", "office: sort -batch", as_office, "/cases/?sort=-batch"),
         ("case_list", "office: state filter", as_office, "/cases/?state=rectifying"),
         ("case_list", "office: overdue filter", as_office, "/cases/?overdue=true&sort=deadline"),
+        ("case_list", "office: sort state (lifecycle)", as_office, "/cases/?sort=-state"),
         ("case_list", f"office: keyword {word}", as_office, f"/cases/?q={word}"),
+        ("case_list", "office: keyword unit name", as_office, f"/cases/?q={unit_word}&sort=deadline"),
         ("case_list", "office: keyword receipt no.", as_office, "/cases/?q=0000123"),
         ("case_list", f"office: page {deep_page}", as_office, f"/cases/?page={deep_page}"),
         ("case_list", "staff: default order", as_staff, "/cases/"),
@@ -97,6 +100,10 @@ def main() -> None:
         ),
         ("task_list", "office: task list", as_office, "/tasks/"),
         ("task_list", "office: task list sort -deadline", as_office, "/tasks/?sort=-deadline"),
+        ("task_list", "office: task list sort status", as_office, "/tasks/?sort=status"),
+        ("other_list", "office: warnings sort -level", as_office, "/supervision/warnings/?sort=-level"),
+        ("other_list", "office: acceptance overview", as_office, "/acceptance/?sort=kind"),
+        ("other_list", "staff: scoring case list", as_staff, "/scoring/?sort=-receipt_no&page=3"),
         ("dashboard", "office: supervision dashboard", as_office, "/supervision/"),
         ("home", "office: home page", as_office, "/"),
     ]

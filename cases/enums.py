@@ -16,6 +16,21 @@ class CaseState(models.TextChoices):
     REOPENED = "reopened", "重新整改"
 
 
+# The lifecycle order the case list sorts 环节 by (the stored words would sort alphabetically);
+# 重新整改 is rectification again, so it sorts beside 整改中.
+CASE_STATE_ORDER = (
+    CaseState.RECEIVED,
+    CaseState.INVESTIGATING,
+    CaseState.RECTIFYING,
+    CaseState.REOPENED,
+    CaseState.COMPLETED,
+    CaseState.ACCEPTED,
+    CaseState.REVIEWED,
+    CaseState.PUBLICIZED,
+    CaseState.CLOSED,
+    CaseState.FILED,
+)
+
 # States after "received": the 131 loop's three fixed things are required from here on.
 STATES_PAST_RECEIVED = frozenset(CaseState) - {CaseState.RECEIVED}
 # States in which the case counts as finished for deadlines and the to-do list.

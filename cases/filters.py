@@ -1,11 +1,12 @@
 import django_filters
 from django.conf import settings
-from django.db.models import Q
 from django.forms import DateInput
 
 from org.models import Inspection, Unit
 from org.permissions import unit_filter
+from qianshan.common.choices import units_matching
 from qianshan.common.filters import YesNoAllSelect
+from qianshan.common.listing import keyword_q
 
 from .domain.queries import (
     changed_on_q,
@@ -17,6 +18,7 @@ from .domain.queries import (
 )
 from .enums import CaseState, CompletionStatus
 from .models import PetitionCase, PollutionType
+from .sorting import CASE_KEYWORD_FIELDS
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -124,6 +126,10 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(
-            Q(receipt_no__icontains=value) | Q(complaint__icontains=value) | Q(handler__icontains=value)
-        )
+        # 受理编号, the complaint text (which holds the place/address), the handler — pg_trgm
+        # indexes — or a unit (lead, cooperating, locality) whose name contains the keyword.
+        q = keyword_q(value, CASE_KEYWORD_FIELDS)
+        units = units_matching(value)
+        if units:
+            q |= unit_filter(units, ("lead_unit", "cooperating_units", "locality"), qs.model)
+        return qs.filter(q)

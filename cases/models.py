@@ -4,8 +4,10 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from org.enums import LeaderLevel
+from qianshan.common.listing import rank_of
 
 from .enums import (
+    CASE_STATE_ORDER,
     AcceptanceCategory,
     AttachmentKind,
     CaseState,
@@ -155,6 +157,9 @@ class PetitionCase(models.Model):
             models.Index(fields=["receipt_no", "id"], name="cases_case_receipt_sort_idx"),
             models.Index(fields=["batch", "receipt_no", "id"], name="cases_case_batch_sort_idx"),
             models.Index(fields=["deadline", "id"], name="cases_case_deadline_sort_idx"),
+            # the scoring page's case list: a year's deadlines, then 受理编号 (scoring/sorting.py)
+            models.Index(fields=["deadline", "receipt_no", "id"], name="cases_case_deadline_recpt_idx"),
+            models.Index(rank_of("state", CASE_STATE_ORDER), "id", name="cases_case_state_sort_idx"),
         ]
 
     def __str__(self) -> str:

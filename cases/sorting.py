@@ -1,6 +1,11 @@
-"""The case list's sortable columns; each order has a matching index (migration 0006)."""
+"""The case list's sortable columns; each order has a matching index (migrations 0006, 0012)."""
 
-from qianshan.common.listing import Sorting, SortOption
+from qianshan.common.listing import Sorting, SortOption, rank_of
+
+from .enums import CASE_STATE_ORDER
+
+# 环节 in lifecycle order (an expression index on exactly this CASE, migration 0012)
+CASE_STATE_RANK = rank_of("state", CASE_STATE_ORDER)
 
 CASE_SORTS = {
     # the default: as the inspection teams number them (督察, 批次, 受理编号)
@@ -8,6 +13,7 @@ CASE_SORTS = {
     "receipt_no": SortOption("受理编号", ("receipt_no",)),
     "batch": SortOption("批次", ("batch", "receipt_no")),
     "deadline": SortOption("时限", ("deadline",)),
+    "state": SortOption("环节", (CASE_STATE_RANK,)),
 }
 CASE_DEFAULT_SORT = "inspection"
 # What the keyword box searches: pg_trgm GIN indexes on UPPER(column) (migration 0006).

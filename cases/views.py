@@ -32,6 +32,7 @@ from .domain.queries import (
     cases_visible_to,
     for_detail,
     for_list,
+    for_list_rows,
     progress_with_attachments,
 )
 from .domain.services import save_handling, update_case
@@ -57,7 +58,9 @@ def case_list(request):
     counts = dict(filtered.order_by().values_list("state").annotate(n=Count("pk")))
     state_counts = [(s, counts.get(s.value, 0)) for s in CaseState]
     total = sum(counts.values())
-    page = paginate(request.GET, sorting.apply(annotate_overdue(for_list(filtered))), PAGE_SIZE, count=total)
+    page = paginate(
+        request.GET, sorting.apply(annotate_overdue(for_list_rows(filtered))), PAGE_SIZE, count=total
+    )
     return render(
         request,
         "cases/list.html",

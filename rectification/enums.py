@@ -57,6 +57,18 @@ class TaskStatus(models.TextChoices):
     REOPENED = "reopened", "重新整改"
 
 
+# The lifecycle order the task list sorts 状态 by (重新整改 beside 整改中).
+TASK_STATUS_ORDER = (
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.REOPENED,
+    TaskStatus.COMPLETE,
+    TaskStatus.ACCEPTED,
+    TaskStatus.PUBLICIZED,
+    TaskStatus.CLOSED,
+    TaskStatus.FILED,
+)
+
+
 class LookBackResult(models.TextChoices):
     """回头看现场检查结果."""
 

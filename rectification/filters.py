@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from org.models import Inspection, Unit
 from org.permissions import unit_filter
+from qianshan.common.choices import units_matching
 from qianshan.common.filters import YesNoAllSelect
 
 from .domain.queries import (
@@ -93,6 +94,10 @@ class TaskFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(
-            Q(number__icontains=value) | Q(problem__icontains=value) | Q(responsible_person__icontains=value)
-        )
+        # 编号, the problem text, the responsible person (pg_trgm indexes), or a unit (lead,
+        # cooperating) whose name contains the keyword — matched first, then filtered by ids.
+        q = Q(number__icontains=value) | Q(problem__icontains=value) | Q(responsible_person__icontains=value)
+        units = units_matching(value)
+        if units:
+            q |= unit_filter(units, ("lead_unit", "cooperating_units"), qs.model)
+        return qs.filter(q)

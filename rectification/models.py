@@ -1,7 +1,9 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .enums import AttachmentKind, LookBackResult, MeasureKind, TaskStatus, TaskStep
+from qianshan.common.listing import rank_of
+
+from .enums import TASK_STATUS_ORDER, AttachmentKind, LookBackResult, MeasureKind, TaskStatus, TaskStep
 
 
 class RectificationTask(models.Model):
@@ -64,6 +66,9 @@ class RectificationTask(models.Model):
             models.Index(fields=["number", "id"], name="rect_task_number_sort_idx"),
             models.Index(fields=["deadline", "id"], name="rect_task_deadline_sort_idx"),
             models.Index(fields=["status", "deadline", "id"], name="rect_task_status_sort_idx"),
+            models.Index(
+                rank_of("status", TASK_STATUS_ORDER), "deadline", "id", name="rect_task_status_rank_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from cases.domain.errors import DomainError
 from cases.domain.queries import cases_visible_to
 from org.models import Unit
 from qianshan.common.history import history_of
+from qianshan.common.listing import paginate, query_without_page
 
 from .domain import services
 from .domain.queries import (
@@ -34,6 +35,7 @@ from .permissions import can_edit_sheet, can_override, can_review, can_self_asse
 from .rules import fmt2, score
 from .sheet_json import parse_sheets
 from .sheet_rows import build_parts, result_json, sheet_history
+from .sorting import todo_sorting
 
 TODO_PAGE_SIZE = 50
 CASE_PAGE_SIZE = 50
@@ -55,8 +57,10 @@ def index(request):
     user = request.user
     year, years = _year(request, user)
     results = year_results(user, year)
-    # The to-do list is paged: a year can hold 100 000 cases, the ranking above sums them all.
-    page = Paginator(cases_to_score(user, year), TODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The to-do list is paged (one count, page numbers) and sorted (?sort=) by the database: a year
+    # can hold 100 000 cases, the ranking above sums them all.
+    sorting = todo_sorting(request.GET)
+    page = paginate(request.GET, sorting.apply(cases_to_score(user, year)), TODO_PAGE_SIZE)
     cases = list(page.object_list)
     sheets = {
         (s.case_id, s.locality_id, s.version): s
@@ -92,7 +96,8 @@ def index(request):
             "results": results,
             "todo": todo,
             "page": page,
-            "query": f"year={year}",
+            "sorting": sorting,
+            "query": query_without_page(request.GET),
             "can_review": can_review(user),
             "reads_all": reads_every_unit(user),
         },

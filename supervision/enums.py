@@ -11,6 +11,10 @@ class WarningLevel(models.TextChoices):
     RED = "red", "红色预警"
 
 
+# 等级 sorts by severity (蓝 < 黄 < 红), not by the stored words.
+WARNING_LEVEL_ORDER = (WarningLevel.BLUE, WarningLevel.YELLOW, WarningLevel.RED)
+
+
 # Least to most serious: an item's current warning is the most serious open one.
 LEVEL_ORDER = (WarningLevel.BLUE, WarningLevel.YELLOW, WarningLevel.RED)
 

@@ -3,7 +3,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .enums import ItemKind, LetterState, ReportKind, WarningLevel, WarningState
+from qianshan.common.listing import rank_of
+
+from .enums import WARNING_LEVEL_ORDER, ItemKind, LetterState, ReportKind, WarningLevel, WarningState
 
 LETTER_PREFIX = "千山督改函"
 
@@ -154,6 +156,9 @@ class EarlyWarning(ItemLinked):
             # one per order the warning list offers (supervision/sorting.py)
             models.Index(fields=["raised_on", "id"], name="superv_warn_raised_sort_idx"),
             models.Index(fields=["deadline", "id"], name="superv_warn_deadline_sort_idx"),
+            models.Index(
+                rank_of("level", WARNING_LEVEL_ORDER), "raised_on", "id", name="superv_warn_level_sort_idx"
+            ),
         ]
 
     def __str__(self) -> str:

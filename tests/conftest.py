@@ -13,6 +13,15 @@ from .factories import PASSWORD, UnitFactory, user_with_role
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the lists' cached filter choices, qianshan/common/choices.py):
+    a test's units are rolled back after it, the cache would keep their names."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def unit_a(db):
     return UnitFactory(name="甲单位")

@@ -62,5 +62,6 @@ def waiting_for_signature(user) -> QuerySet:
 
 
 def chain_overview(qs: QuerySet) -> QuerySet:
-    """Steps for the overview table, fetched in a fixed number of queries."""
+    """Steps for the overview table, fetched in a fixed number of queries (newest first; the
+    overview's ?sort= replaces the order, acceptance/sorting.py)."""
     return qs.select_related("case__inspection", "form").order_by("-starts_on", "case_id", "round", "pk")

@@ -39,8 +39,9 @@ def history_of(
 
     A number of queries that does not grow with the history: the page of history rows (+ the one
     before it, to diff the oldest shown) with their users, one query per tracked many-to-many
-    table for those rows, and one ``in_bulk`` per related model whose ids a change must name
-    (at most 3 for a case: inspections, units, pollution types). Diffs are computed from the loaded rows (simple-history's ``diff_against``
+    table for those rows, and the names of the related objects a change must name — units,
+    inspections and pollution types from the lists' choice cache (no query once warm), other
+    models one ``in_bulk`` each. Diffs are computed from the loaded rows (simple-history's ``diff_against``
     queries the m2m tables for every pair). Changes of the ``hidden`` fields (personal data the
     reader may not see) are left out. ``page`` beyond the last gives the last.
     """
@@ -153,7 +154,10 @@ class _Names:
             target = (self.fields.get(name) or self.foreign_keys[name]).related_model
             wanted.setdefault(target, set()).update(ids)
         for target, ids in wanted.items():
-            found = {pk: str(o) for pk, o in target._default_manager.in_bulk(list(ids)).items()}
+            found = cached_names(target, ids)
+            missing = [pk for pk in ids if pk not in found]  # e.g. a unit added in another process
+            if missing:
+                found.update((pk, str(o)) for pk, o in target._default_manager.in_bulk(missing).items())
             for name, model_field in (*self.fields.items(), *self.foreign_keys.items()):
                 if model_field.related_model is target:
                     self._cache.setdefault(name, {}).update(found)
@@ -167,6 +171,17 @@ class _Names:
     def show(self, field_name: str, ids) -> str:
         cache = self._cache.get(field_name, {})
         return "、".join(cache.get(i, f"#{i}") for i in ids) or "（空）"
+
+
+def cached_names(model, ids) -> dict:
+    """Names of units, inspections and pollution types from the lists' choice cache (no query
+    once warm, qianshan/common/choices.py); other models are read by id."""
+    from .choices import CHOICE_MODELS, model_choices
+
+    if model._meta.label_lower not in CHOICE_MODELS:
+        return {}
+    names = dict(model_choices(model._default_manager.order_by("pk"), purpose="names"))
+    return {pk: names[pk] for pk in ids if pk in names}
 
 
 def _show(record, field_name: str, value) -> str:

@@ -15,7 +15,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.functional import cached_property
@@ -28,7 +28,28 @@ SORT_PARAM = "sort"
 @dataclass(frozen=True)
 class SortOption:
     label: str
-    fields: tuple[str, ...]  # ascending; the descending order reverses each field
+    # ascending; the descending order reverses each field. A field is a name or an expression
+    # (rank_of: a stored code in lifecycle order), matched by an expression index.
+    fields: tuple[str | Expression, ...]
+
+
+def rank_of(field: str, codes) -> Case:
+    """The place of ``field``'s stored code in ``codes`` (0, 1, …): ordering by it sorts 环节/等级
+    in their lifecycle order, not alphabetically. The lists' migrations create an expression index
+    on exactly this CASE (plus id), so PostgreSQL reads the order from the index."""
+    return Case(
+        *(When(**{field: str(code)}, then=Value(i)) for i, code in enumerate(codes)),
+        default=Value(len(codes)),
+        output_field=IntegerField(),
+    )
+
+
+def _ordered(field, descending: bool):
+    if isinstance(field, str):
+        if not descending:
+            return field
+        return field.removeprefix("-") if field.startswith("-") else f"-{field}"
+    return field.desc() if descending else field.asc()
 
 
 @dataclass(frozen=True)
@@ -70,11 +91,9 @@ class Sorting:
         return f"-{self.key}" if self.descending else self.key
 
     @property
-    def order_by(self) -> tuple[str, ...]:
+    def order_by(self) -> tuple:
         fields = (*self.options[self.key].fields, "pk")
-        if not self.descending:
-            return fields
-        return tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
+        return tuple(_ordered(f, self.descending) for f in fields)
 
     def apply(self, qs):
         return qs.order_by(*self.order_by)
@@ -172,8 +191,13 @@ _FAST: dict[type, type] = {}
 
 
 def fast_selects(form):
-    """Swap the form's select widgets for FastSelectMixin versions of the same classes."""
+    """Swap the form's select widgets for FastSelectMixin versions of the same classes, with the
+    model choices (督察、单位、污染类型) from the cache (qianshan/common/choices.py)."""
     from django import forms
+
+    from .choices import cache_model_choices
+
+    cache_model_choices(form)
 
     for field in form.fields.values():
         cls = type(field.widget)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from cases.sorting import CASE_SORTS
 from rectification.sorting import TASK_SORTS
-from tests.factories import CaseFactory, InspectionFactory, TaskFactory
+from tests.factories import CaseFactory, InspectionFactory, TaskFactory, UnitFactory
 
 from .helpers import bulk_cases
 
@@ -35,6 +35,7 @@ EXPECTED_CASE_ORDER = {
     "receipt_no": ["A-001", "B-002", "C-003"],
     "batch": ["B-002", "A-001", "C-003"],
     "deadline": ["C-003", "A-001", "B-002"],
+    "state": ["B-002", "C-003", "A-001"],  # one state: by id (test_case_list_sorts_states_in_lifecycle)
 }
 
 
@@ -100,7 +101,7 @@ EXPECTED_TASK_ORDER = {
     "inspection": ["2", "3", "1"],
     "number": ["1", "2", "3"],
     "deadline": ["3", "1", "2"],
-    "status": ["3", "1", "2"],  # closed < in_progress; then by deadline
+    "status": ["1", "2", "3"],  # 整改中 before 已销号 (lifecycle, not the words); then by deadline
 }
 
 
@@ -117,13 +118,111 @@ def test_task_list_sorts_by_each_column_both_ways(key, client, users, unit_a):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 60])
-def test_sorted_case_list_with_keyword_query_count_is_fixed(
-    n, client, users, unit_a, django_assert_num_queries
+@pytest.mark.parametrize(
+    ("who", "url", "queries"),
+    [
+        # session, user, roles, the unit tree of the scope, ONE count (state chips), unread
+        # notifications, the page's rows — the filter choices and unit names come from the cache
+        ("staff", "/cases/?sort=-deadline&q=噪声&page=1", 7),
+        ("staff", "/cases/?sort=state&q=甲单位", 7),
+        # the office reads every unit: no unit tree; a chosen unit is read once to validate it
+        ("office", "/cases/?sort=-batch&state=investigating&overdue=false", 6),
+        ("office", "/cases/?sort=receipt_no&unit={unit}&q=噪声", 7),
+    ],
+)
+def test_case_list_query_count_is_fixed(
+    n, who, url, queries, client, users, unit_a, django_assert_num_queries
 ):
     bulk_cases(n, inspection=InspectionFactory(), lead_unit=unit_a, cooperating=unit_a)
-    client.force_login(users["staff"])
-    # session, user, roles, units; filter choices; ONE count (state chips); the page with its
-    # prefetched types and cooperating units
-    with django_assert_num_queries(14):
-        response = client.get("/cases/?sort=-deadline&q=噪声&page=1")
+    client.force_login(users[who])
+    url = url.format(unit=unit_a.pk)
+    client.get(url)  # the first view fills the cache of filter choices
+    with django_assert_num_queries(queries):
+        response = client.get(url)
     assert response.context["total"] == n
+    assert queries <= 8  # issue 12's goal for the case list
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 60])
+def test_task_list_query_count_is_fixed(n, client, users, unit_a, django_assert_num_queries):
+    inspection = InspectionFactory()
+    for i in range(n):
+        TaskFactory(inspection=inspection, number=f"N{i}", seq=i, lead_unit=unit_a)
+    client.force_login(users["staff"])
+    url = "/tasks/?sort=-status&q=甲单位"
+    client.get(url)
+    # session, user, roles, unit tree, ONE count, the page (+ cooperating units, measures,
+    # milestones), unread notifications; the choices and unit names come from the cache
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    assert response.context["total"] == n
+
+
+@pytest.mark.django_db
+def test_case_list_sorts_states_in_lifecycle_order(client, users, unit_a):
+    inspection = InspectionFactory()
+    # alphabetically: completed, filed, investigating, received, rectifying, reopened
+    for no, state in [
+        ("S1", "filed"),
+        ("S2", "received"),
+        ("S3", "completed"),
+        ("S4", "reopened"),
+        ("S5", "investigating"),
+        ("S6", "rectifying"),
+    ]:
+        CaseFactory(inspection=inspection, receipt_no=no, lead_unit=unit_a, state=state)
+    client.force_login(users["office"])
+    up = [c.receipt_no for c in client.get("/cases/?sort=state").context["page"]]
+    down = [c.receipt_no for c in client.get("/cases/?sort=-state").context["page"]]
+    # 已交办, 调查核实, 整改中, 重新整改, 已办结, 已备案
+    assert up == ["S2", "S5", "S6", "S4", "S3", "S1"]
+    assert down == up[::-1]
+    body = client.get("/cases/?sort=state").content.decode()
+    assert 'aria-sort="ascending"><a href="?sort=-state"' in body
+
+
+@pytest.mark.django_db
+def test_choice_cache_follows_unit_changes(client, users, unit_a):
+    client.force_login(users["office"])
+    assert "甲单位" in client.get("/cases/").content.decode()
+    unit_a.name = "甲单位（更名）"
+    unit_a.save()
+    body = client.get("/cases/").content.decode()
+    assert "甲单位（更名）" in body
+    UnitFactory(name="新设单位")
+    assert "新设单位" in client.get("/tasks/").content.decode()
+
+
+@pytest.mark.django_db
+def test_keyword_finds_address_and_unit_names(client, users, unit_a, unit_b):
+    inspection = InspectionFactory()
+    region = UnitFactory(name="千山区", kind="region")
+    cooperating = UnitFactory(name="千山区水务局")
+    by_address = CaseFactory(
+        inspection=inspection, receipt_no="K1", lead_unit=unit_b, complaint="反映长江路88号烧烤油烟扰民"
+    )
+    by_lead = CaseFactory(inspection=inspection, receipt_no="K2", lead_unit=unit_a)
+    by_cooperating = CaseFactory(
+        inspection=inspection, receipt_no="K3", lead_unit=unit_b, cooperating_units=[cooperating]
+    )
+    by_locality = CaseFactory(inspection=inspection, receipt_no="K4", lead_unit=unit_b, locality=region)
+    CaseFactory(inspection=inspection, receipt_no="K5", lead_unit=unit_b)
+    client.force_login(users["office"])
+
+    def found(q):
+        return sorted(c.receipt_no for c in client.get("/cases/", {"q": q}).context["page"])
+
+    assert found("长江路88号") == [by_address.receipt_no]
+    assert found("甲单位") == [by_lead.receipt_no]
+    assert found("水务") == [by_cooperating.receipt_no]
+    assert found("千山区") == sorted([by_cooperating.receipt_no, by_locality.receipt_no])
+    # the export follows the same keyword
+    assert client.get("/cases/export.xlsx", {"q": "水务"}).status_code == 200
+    # tasks: by the lead or a cooperating unit's name
+    TaskFactory(inspection=inspection, number="T1", lead_unit=unit_a)
+    TaskFactory(inspection=inspection, number="T2", lead_unit=unit_b, cooperating_units=[cooperating])
+    TaskFactory(inspection=inspection, number="T3", lead_unit=unit_b)
+    tasks = client.get("/tasks/", {"q": "水务"}).context["tasks"]
+    assert [t.number for t in tasks] == ["T2"]
+    assert [t.number for t in client.get("/tasks/", {"q": "甲单"}).context["tasks"]] == ["T1"]

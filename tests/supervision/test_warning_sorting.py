@@ -11,20 +11,27 @@ from tests.factories import CaseFactory
 
 @pytest.fixture
 def warnings(unit_a):
-    rows = [("W1", date(2026, 3, 1), date(2026, 1, 5)), ("W2", date(2026, 1, 1), date(2026, 2, 5))]
-    rows.append(("W3", date(2026, 2, 1), date(2026, 3, 5)))
-    for reason, deadline, raised_on in rows:
+    rows = [
+        ("W1", date(2026, 3, 1), date(2026, 1, 5), "red"),
+        ("W2", date(2026, 1, 1), date(2026, 2, 5), "yellow"),
+        ("W3", date(2026, 2, 1), date(2026, 3, 5), "blue"),
+    ]
+    for reason, deadline, raised_on, level in rows:
         EarlyWarning.objects.create(
             case=CaseFactory(lead_unit=unit_a),
             unit=unit_a,
-            level="red",
+            level=level,
             deadline=deadline,
             raised_on=raised_on,
             reason=reason,
         )
 
 
-EXPECTED = {"raised_on": ["W1", "W2", "W3"], "deadline": ["W2", "W3", "W1"]}
+EXPECTED = {
+    "raised_on": ["W1", "W2", "W3"],
+    "deadline": ["W2", "W3", "W1"],
+    "level": ["W3", "W2", "W1"],  # 蓝 < 黄 < 红 (the stored words would give blue, red, yellow)
+}
 
 
 @pytest.mark.django_db
