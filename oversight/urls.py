@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "oversight"
+KIND = r"(?P<kind>discipline|special)"
 urlpatterns = [
     path("", views.index, name="index"),
     path("meetings/", views.meeting_list, name="meetings"),
@@ -15,9 +16,9 @@ urlpatterns = [
     path("assignments/<int:pk>/edit/", views.assignment_form, name="assignment_edit"),
     path("inspections/", views.inspection_list, name="inspections"),
     path("special/", views.special_list, name="special"),
-    path("<str:kind>/new/", views.inspection_form, name="inspection_new"),
-    path("<str:kind>/<int:pk>/", views.inspection_detail, name="inspection_detail"),
-    path("<str:kind>/<int:pk>/edit/", views.inspection_form, name="inspection_edit"),
+    re_path(rf"^{KIND}/new/$", views.inspection_form, name="inspection_new"),
+    re_path(rf"^{KIND}/(?P<pk>[0-9]+)/$", views.inspection_detail, name="inspection_detail"),
+    re_path(rf"^{KIND}/(?P<pk>[0-9]+)/edit/$", views.inspection_form, name="inspection_edit"),
     path("follow-ups/<int:pk>/", views.follow_up_state, name="follow_up"),
     path("clues/", views.clue_list, name="clues"),
     path("clues/<int:pk>/", views.clue_detail, name="clue_detail"),
