@@ -89,3 +89,14 @@ def test_discipline_inspection_reminder_from_the_20th_once_a_month(users, unit_a
     )
     assert remind_discipline_inspection("2026-08-25") == "纪工委现场督查提醒：通知 0 人"
     assert remind_discipline_inspection("2026-09-20") == "纪工委现场督查提醒：通知 2 人"
+
+
+@pytest.mark.django_db
+def test_remind_duties_command_runs_both(users):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("remind_duties", "--date", "2026-07-20", stdout=out)
+    assert out.getvalue().splitlines() == ["党工委研究提醒：通知 2 人", "纪工委现场督查提醒：通知 2 人"]
