@@ -51,7 +51,8 @@ def test_task_list_query_count_constant(n, users, unit_a, login, django_assert_n
     # session, user, roles, count, page, coop units, measures, milestones, annual targets,
     # unread notifications, and the filter's inspection and unit choices
     # (+1 since the merged lead-unit filter: two unit choice lists)
-    with django_assert_num_queries(13):
+    # (+1: the meetings that approved the task lists, oversight's approval line)
+    with django_assert_num_queries(14):
         response = client.get(reverse("rectification:list"))
     assert response.status_code == 200
     assert len(response.context["tasks"]) == n
