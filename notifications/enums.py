@@ -9,6 +9,8 @@ class NotificationKind(models.TextChoices):
     SUPERVISION_LETTER = "supervision_letter", "督办函"
     SIGNATURE_REQUEST = "signature_request", "待签字"
     CASE_REOPENED = "case_reopened", "重新整改"
+    CLUE_REFERRAL = "clue_referral", "移送问题线索"
+    DUTY_REMINDER = "duty_reminder", "履职提醒"
     JOB_DONE = "job_done", "后台任务完成"
     JOB_FAILED = "job_failed", "后台任务失败"
     OUTBOX_STUCK = "outbox_stuck", "作业滞留"

@@ -32,6 +32,16 @@ app.conf.beat_schedule = {
         "task": "qianshan.acceptance.send_deadline_alerts",
         "schedule": crontab(hour=8, minute=0),
     },
+    # 每日 08:10 党工委研究提醒: the two-monthly study due within 7 days or overdue (docs/rules.md §11.1).
+    "remind-study": {
+        "task": "qianshan.oversight.remind_study",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    # 每日 08:15 纪工委现场督查提醒: from the 20th, a month without an on-site inspection (§11.3).
+    "remind-discipline-inspection": {
+        "task": "qianshan.oversight.remind_discipline_inspection",
+        "schedule": crontab(hour=8, minute=15),
+    },
     # 每日 08:30 按日调度.
     "daily-dispatch": {
         "task": "qianshan.supervision.dispatch_daily",

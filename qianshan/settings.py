@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "acceptance",
     "scoring",
     "supervision",
+    "oversight",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
                 "org.context_processors.session_limits",
+                "oversight.context_processors.nav",
             ],
         },
     },
@@ -353,6 +355,12 @@ WARNING_BLUE_DAYS_BEFORE = int(os.environ.get("WARNING_BLUE_DAYS_BEFORE", "7")) 
 WARNING_RED_DAYS_OVERDUE = int(os.environ.get("WARNING_RED_DAYS_OVERDUE", "7"))  # red: N days past due
 NO_PROGRESS_DAYS = int(os.environ.get("NO_PROGRESS_DAYS", "7"))  # daily dispatch: no progress for N days
 LETTER_REPLY_DAYS = int(os.environ.get("LETTER_REPLY_DAYS", "7"))  # default reply deadline of a 督办函
+
+# --- oversight (issue 14): leadership and discipline duties, see oversight/domain/reminders.py ----
+STUDY_INTERVAL_MONTHS = int(os.environ.get("STUDY_INTERVAL_MONTHS", "2"))  # 党工委 studies every N months
+STUDY_REMIND_DAYS_BEFORE = int(os.environ.get("STUDY_REMIND_DAYS_BEFORE", "7"))  # remind N days ahead
+# from this day of the month, a month without a 纪工委 on-site inspection is reminded of
+DISCIPLINE_INSPECTION_REMIND_DAY = int(os.environ.get("DISCIPLINE_INSPECTION_REMIND_DAY", "20"))
 
 # --- exchange API (issue 16, docs/api.md) -----------------------------------------------------
 REST_FRAMEWORK = {

@@ -31,6 +31,7 @@ urlpatterns = [
     path("acceptance/", include("acceptance.urls")),
     path("scoring/", include("scoring.urls")),
     path("supervision/", include("supervision.urls")),
+    path("oversight/", include("oversight.urls")),
     path("notifications/", include("notifications.urls")),
     path("jobs/", include("notifications.job_urls")),
     path("admin/", admin.site.urls),

@@ -281,6 +281,10 @@ class ClueReferral(ItemLinked):
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="移送人", on_delete=models.PROTECT, related_name="+"
     )
+    # 处理结果 (oversight/domain/clues.py): what the receiving body did with the clue, when, and who.
+    handling_body = models.CharField("承办机关", max_length=100, blank=True)
+    outcome = models.TextField("处理结果", blank=True)
+    outcome_on = models.DateField("办结日期", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -18,13 +18,14 @@ from cases.domain.errors import DomainError
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
 from org.permissions import access_of, can_change_units
+from oversight.domain.assignments import leaders_by_unit
 from rectification.domain.queries import tasks_with_status
 from rectification.enums import ScheduleStatus
 from rectification.models import RectificationTask
 
 from ..enums import LetterState, WarningState
 from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, LetterCounter, SupervisionLetter
-from .queries import office_users, unit_heads
+from .queries import discipline_users, office_users, unit_heads
 from .warnings import record_history
 
 
@@ -126,6 +127,15 @@ def issue_letter(
             reason="您是被督办事项牵头责任单位的负责人",
             dedupe_key=f"letter:{letter.pk}",
         )
+        notify(
+            leaders_by_unit([letter.unit_id], today).get(letter.unit_id, []),
+            kind=NotificationKind.SUPERVISION_LETTER,
+            title=f"督办函 {letter.number}",
+            body=f"{letter.facts}\n回复时限：{reply_deadline.isoformat()}。",
+            link=reverse("supervision:letter_detail", args=[letter.pk]),
+            reason="您是被督办事项牵头责任单位的分管领导",
+            dedupe_key=f"letter:{letter.pk}",
+        )
     return letter
 
 
@@ -207,7 +217,7 @@ def refer_clue(
     if not facts.strip():
         raise DomainError("请填写问题线索。", field="facts")
     with transaction.atomic():
-        return ClueReferral.objects.create(
+        referral = ClueReferral.objects.create(
             **item,
             letter=letter,
             referred_on=referred_on,
@@ -215,3 +225,14 @@ def refer_clue(
             facts=facts.strip(),
             referred_by=actor,
         )
+        # The discipline commission receives the clue (docs/rules.md §7.2): every 纪工委 user is told.
+        notify(
+            discipline_users(),
+            kind=NotificationKind.CLUE_REFERRAL,
+            title=f"移送问题线索：{referral.item_label}",
+            body=f"{referral.facts[:500]}\n移送日期：{referred_on.isoformat()}；移送机关：{referral.recipient}。",
+            link=reverse("oversight:clue_detail", args=[referral.pk]),
+            reason="您是纪工委成员，接收协调组办公室移送的问题线索",
+            dedupe_key=f"clue:{referral.pk}",
+        )
+    return referral

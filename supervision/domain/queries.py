@@ -68,6 +68,10 @@ def office_users() -> list[User]:
     return list(User.objects.filter(is_active=True, role_assignments__role=Role.OFFICE).distinct())
 
 
+def discipline_users() -> list[User]:
+    return list(User.objects.filter(is_active=True, role_assignments__role=Role.DISCIPLINE).distinct())
+
+
 # --- what a person may see ------------------------------------------------------------------
 
 

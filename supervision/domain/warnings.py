@@ -19,6 +19,7 @@ from cases.domain.queries import finished_case_q, open_case_q
 from cases.models import PetitionCase
 from notifications.domain.services import notify
 from notifications.enums import NotificationKind
+from oversight.domain.assignments import leaders_by_unit
 from rectification.domain.queries import annotate_schedule_status, open_task_q
 from rectification.enums import ScheduleStatus
 from rectification.models import RectificationTask
@@ -148,6 +149,8 @@ def _notify_raised(warnings: list[EarlyWarning]) -> None:
         return
     heads = unit_heads({w.unit_id for w in warnings if w.unit_id})
     office = office_users()
+    # 分管副主任包部门: the leader answering for the item's unit is told too (oversight app).
+    leaders = leaders_by_unit({w.unit_id for w in warnings if w.unit_id}, warnings[0].raised_on)
     for w in warnings:
         item = w.task or w.case
         label = f"整改任务 {item.number}" if w.task_id else f"信访案件 {item.receipt_no}"
@@ -160,6 +163,7 @@ def _notify_raised(warnings: list[EarlyWarning]) -> None:
         title = f"{w.get_level_display()}：{label}"
         for recipients, reason in (
             (heads.get(w.unit_id, []), "您是该事项牵头责任单位的负责人"),
+            (leaders.get(w.unit_id, []), "您是该事项牵头责任单位的分管领导"),
             (office, "您是协调组办公室成员，负责督办预警事项"),
         ):
             notify(

@@ -50,9 +50,10 @@ def test_task_list_query_count_constant(n, users, unit_a, login, django_assert_n
     client = login(users["office"])
     # session, user, roles, count, page, coop units, measures, milestones, annual targets,
     # unread notifications; the filter's inspection and unit choices come from the cache
-    # (qianshan/common/choices.py), filled by the first view
+    # (qianshan/common/choices.py), filled by the first view;
+    # +1: the meetings that approved the task lists (oversight's approval line)
     client.get(reverse("rectification:list"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("rectification:list"))
     assert response.status_code == 200
     assert len(response.context["tasks"]) == n

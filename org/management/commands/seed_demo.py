@@ -8,7 +8,7 @@ from org import demo
 from org.models import User
 
 # Each app contributes its part of the demo in <app>/demo.py: seed(ctx); order matters.
-DEMO_APPS = ["cases", "rectification", "acceptance", "scoring", "supervision"]
+DEMO_APPS = ["cases", "rectification", "acceptance", "scoring", "supervision", "oversight"]
 
 
 class Command(BaseCommand):
