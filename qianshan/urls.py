@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from rectification.urls import public_urlpatterns as public_task_urls
 
@@ -33,6 +35,8 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("notifications/", include("notifications.urls")),
     path("jobs/", include("notifications.job_urls")),
+    # browsers ask for /favicon.ico on pages without an icon link (the admin, a PDF, a download)
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]
