@@ -39,3 +39,12 @@ def case_next(state) -> str:
 @register.filter
 def task_next(status) -> str:
     return TASK_NEXT.get(str(status), "")
+
+
+@register.filter
+def at(values, index):
+    """``headers|at:forloop.counter0``: the list item at ``index`` ("" past the end) — a card's field label."""
+    try:
+        return values[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return ""

@@ -61,3 +61,12 @@ def filter_chips(form, request) -> list[dict]:
                     {"label": str(field.label), "value": _display(field, value), "query": rest.urlencode()}
                 )
     return chips
+
+
+@register.simple_tag(takes_context=True)
+def list_filter_form(context):
+    """The form includes/filter_form.html shows: ``filter_form`` if given, else the FilterSet's form."""
+    form = context.get("filter_form")
+    if form is None:
+        form = getattr(context.get("filter"), "form", None)
+    return form
