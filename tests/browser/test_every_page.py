@@ -218,7 +218,10 @@ def test_every_page_every_role_phone_and_desktop(browser, live_server):
             for path in extra:
                 check(page, watch, base, path, label, failures, visited, strict_status=False)
         context.close()
-        print(f"{user or 'public'}: {len(pages) + len(extra)} 页 × 2 种宽度，累计 {time.monotonic() - started:.0f} 秒", flush=True)
+        print(
+            f"{user or 'public'}: {len(pages) + len(extra)} 页 × 2 种宽度，累计 {time.monotonic() - started:.0f} 秒",
+            flush=True,
+        )
 
     report = "\n".join(failures)
     assert not failures, f"{len(failures)} 处问题：\n{report}"
