@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from rectification.urls import public_urlpatterns as public_task_urls
 
@@ -36,7 +34,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("jobs/", include("notifications.job_urls")),
     # browsers ask for /favicon.ico on pages without an icon link (the admin, a PDF, a download)
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

@@ -116,7 +116,9 @@ class Watch:
         page.on("response", self._response)
 
     def _failed(self, request):
-        if request.url != self.document:
+        # ERR_ABORTED: the next page's navigation cancelled a late request (a favicon); a missing
+        # file is a 404 response, caught below
+        if request.url != self.document and "ERR_ABORTED" not in (request.failure or ""):
             self.problems.append(f"资源加载失败：{request.url} {request.failure}")
 
     def _response(self, response):
@@ -161,6 +163,26 @@ def _check(page, watch, base, path, label, failures, visited, strict_status):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{label.replace('@', '-')}-{slug}.png"), full_page=width < 900)
     return page
+
+
+def phone_menu_and_filters(page, base):
+    """On a phone the menu and the filters fold behind real buttons that the keyboard reaches."""
+    page.goto(base + "/cases/?state=rectifying")
+    menu, nav = page.locator("button.nav-toggle"), page.locator("nav.mainnav")
+    assert menu.get_attribute("aria-expanded") == "false" and not nav.is_visible()
+    page.keyboard.press("Tab")  # the brand link, then the menu button
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('nav-toggle')")
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true" and nav.is_visible()
+    toggle, form = page.locator("button.filter-toggle"), page.locator("form.filters")
+    assert not form.is_visible() and "1" in toggle.inner_text()  # one active filter, counted on the button
+    chip = page.locator("[data-testid=filter-chips] a.chip")
+    assert chip.inner_text().startswith("当前环节：整改中")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and form.is_visible()
+    chip.click()  # the chip removes its filter
+    page.wait_for_url(lambda url: "state=" not in url)
 
 
 def nav_links(page, base, public=False) -> list[str]:
@@ -217,6 +239,8 @@ def test_every_page_every_role_phone_and_desktop(browser, live_server):
                 check(page, watch, base, path, label, failures, visited)
             for path in extra:
                 check(page, watch, base, path, label, failures, visited, strict_status=False)
+            if user == "staff" and width < 900:
+                phone_menu_and_filters(page, base)
         context.close()
         print(
             f"{user or 'public'}: {len(pages) + len(extra)} 页 × 2 种宽度，累计 {time.monotonic() - started:.0f} 秒",
