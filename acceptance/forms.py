@@ -118,7 +118,7 @@ class DecideForm(forms.Form):
     reasons = forms.CharField(
         label="未通过原因",
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "未通过原因（未通过时必填）"}),
+        help_text="未通过时必填",
     )
     done_on = forms.DateField(label="完成日期", required=False, widget=DateInput(attrs={"title": "完成日期"}))
 
@@ -129,11 +129,13 @@ class ApplyForm(forms.Form):
         label="委托专业机构（可选）",
         queryset=Unit.objects.none(),
         required=False,
+        empty_label="不委托",
     )
     supervising_unit = UnitChoiceField(
         label="督导责任单位（市级行业主管部门）",
         queryset=Unit.objects.none(),
         required=False,
+        empty_label="不指定",
     )
 
     def __init__(self, *args, **kwargs):

@@ -347,7 +347,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    # kombu warns in English ("No hostname was supplied") when the broker URL names no host
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        "kombu": {"level": "ERROR"},
+    },
 }
 
 # --- supervision (issue 7): 预警 thresholds in days, see supervision/domain/warnings.py -------

@@ -34,6 +34,8 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("notifications/", include("notifications.urls")),
     path("jobs/", include("notifications.job_urls")),
+    # browsers ask for /favicon.ico on pages without an icon link (the admin, a PDF, a download)
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,3 +79,10 @@ def home(request):
         "home.html",
         {"today": today, "days": days, "access": access_of(request.user), "sections": sections},
     )
+
+
+def favicon(request):
+    """/favicon.ico, asked for by browsers on pages without an icon link (the admin, a PDF): the static file.
+
+    Resolved per request, not at import, so the URLconf loads before ``collectstatic`` has run."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

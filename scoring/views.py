@@ -31,7 +31,14 @@ from .enums import AssessmentState, SheetStatus, SheetVersion
 from .forms import OverrideForm, sheet_from_post
 from .models import ScoringSheet
 from .params import default_year, id_param, year_param
-from .permissions import can_edit_sheet, can_override, can_review, can_self_assess, reads_every_unit
+from .permissions import (
+    can_edit_sheet,
+    can_import_sheets,
+    can_override,
+    can_review,
+    can_self_assess,
+    reads_every_unit,
+)
 from .rules import fmt2, score
 from .sheet_json import parse_sheets
 from .sheet_rows import build_parts, result_json, sheet_history
@@ -99,6 +106,7 @@ def index(request):
             "sorting": sorting,
             "query": query_without_page(request.GET),
             "can_review": can_review(user),
+            "can_import": can_import_sheets(user),
             "reads_all": reads_every_unit(user),
         },
     )

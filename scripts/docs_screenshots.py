@@ -125,6 +125,8 @@ def shots(ids: dict) -> list[tuple[str, str, str]]:
         # 经办人在手机上
         ("phone-staff-home", "staff", "/"),
         ("phone-staff-case", "staff", f"/cases/{case}/"),
+        ("phone-staff-cases", "staff", "/cases/"),
+        ("phone-staff-tasks", "staff", "/tasks/"),
         # 负责人
         ("head-home", "head", "/"),
         ("head-warnings", "head", "/supervision/warnings/"),

@@ -24,6 +24,32 @@
     }, 0);
   });
 
+  // The phone menu and the filter boxes fold behind a real <button> (aria-expanded); without this
+  // script both simply stay open. On a wide screen the CSS shows them whatever the button says.
+  function folding(button, box, openClass) {
+    button.hidden = false;
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      box.classList.toggle(openClass, open);
+    });
+  }
+  var topbar = document.querySelector(".topbar");
+  var navButton = topbar && topbar.querySelector(".nav-toggle");
+  if (navButton) {
+    topbar.classList.add("nav-folds");
+    folding(navButton, topbar, "nav-open");
+  }
+  document.querySelectorAll("[data-filter-box]").forEach(function (box) {
+    var button = box.querySelector(".filter-toggle");
+    if (!button) { return; }
+    box.classList.add("is-collapsible");
+    folding(button, box, "is-open");
+    // a form sent back with an error stays open so the message is seen
+    if (box.querySelector(".filters .error")) { button.click(); }
+  });
+
   // Idle sessions end on the server after SESSION_IDLE_MINUTES without a request; warn before.
   var minutes = parseInt(document.body.getAttribute("data-idle-minutes") || "0", 10);
   if (!minutes) { return; }

@@ -1,4 +1,5 @@
 import importlib
+import logging
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
             transaction.atomic(),
+            quiet_logs(),
         ):
             demo.seed(ctx)
             for app in DEMO_APPS:
@@ -58,6 +60,17 @@ class Command(BaseCommand):
                 for a in user.role_assignments.all()
             )
             self.stdout.write(f"  {user.username:<11} {user.display_name}（{roles}）")
+
+
+class quiet_logs:
+    """The jobs the demo runs log progress lines for operators (in English); the command prints its own
+    Chinese summary instead, so INFO lines are held back while it seeds."""
+
+    def __enter__(self):
+        logging.disable(logging.INFO)
+
+    def __exit__(self, *exc):
+        logging.disable(logging.NOTSET)
 
 
 def foreign_users() -> list[str]:
