@@ -30,6 +30,7 @@ from qianshan.common.sheets import normalise, parse_date
 from ..enums import Channel, CompletionStatus, Finding, ImportState
 from ..models import PetitionCase, PollutionType, TransferSheetImport
 from .errors import DomainError
+from .evidence import link_repeat_originals
 from .hooks import facts_changed
 
 HEADER_SCAN_ROWS = 20
@@ -562,6 +563,7 @@ def _apply(report: ImportReport, inspection: Inspection, actor, *, reason: str =
     for plan in report.plans:
         if plan.related:  # every related number is a known or a new case (checked while planning)
             cases[plan.receipt_no].related_cases.add(*(cases[r] for r in plan.related))
+            link_repeat_originals([cases[plan.receipt_no], *(cases[r] for r in plan.related)], actor=actor)
     # Signatures bound to facts this import changed are voided now, by this write (docs/rules.md §5).
     updated = [cases[p.receipt_no] for p in report.plans if p.action == "update"]
     facts_changed(updated, actor=actor, reason="导入交办单更新案件")
