@@ -234,7 +234,7 @@ def _repeat(case, source) -> bool:
     if counted:
         listed = "、".join(f"{r.receipt_no}（{received_on(r):%Y-%m-%d}）" for r in counted)
         when = (
-            f"办结于 {min(completed):%Y-%m-%d}" if completed else f"时限 {case.deadline:%Y-%m-%d} 已过未办结"
+            f"于 {min(completed):%Y-%m-%d} 办结" if completed else f"时限 {case.deadline:%Y-%m-%d} 届满未办结"
         )
         source[path] = f"案件记录：本案{when}后被再次投诉：{listed}"
         return True
