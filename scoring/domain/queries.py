@@ -211,7 +211,7 @@ def _year_sheets(year: int) -> QuerySet:
 
 
 def counted_sums(year: int) -> dict[int, dict]:
-    """{unit id: {"count", "reviewed", "pending", "sums": {denominator: sum of numerators}}} in one query.
+    """{unit id: {"count", "reviewed", "pending", "sums": {denominator: sum of numerators}}} in two queries.
 
     Per case and locality the submitted review counts, else the submitted self-assessment; a
     self-assessment still in draft (never submitted, perhaps only prefilled) is counted apart as
@@ -225,17 +225,19 @@ def counted_sums(year: int) -> dict[int, dict]:
         version=SheetVersion.REVIEW,
         status=SheetStatus.SUBMITTED,
     )
-    counted = _year_sheets(year).filter(
-        Q(version=SheetVersion.REVIEW, status=SheetStatus.SUBMITTED)
-        | (Q(version=SheetVersion.SELF) & ~Exists(submitted_review))
-    )
-    rows = (
-        counted.values("locality_id", "status", "total_den")
-        .annotate(
-            n=Count("pk"), num=Sum("total_num"), reviewed=Count("pk", filter=Q(version=SheetVersion.REVIEW))
+    # Two grouped queries, not one with an OR: alone, the NOT EXISTS becomes a hash anti-join
+    # (PostgreSQL runs the OR form as a correlated sub-plan per sheet: ~1 s at 25 000 sheets).
+    reviews = _year_sheets(year).filter(version=SheetVersion.REVIEW, status=SheetStatus.SUBMITTED)
+    selves = _year_sheets(year).filter(version=SheetVersion.SELF).exclude(Exists(submitted_review))
+    rows = []
+    for counted in (reviews, selves):
+        rows += list(
+            counted.values("locality_id", "status", "total_den")
+            .annotate(
+                n=Count("pk"), num=Sum("total_num"), reviewed=Count("pk", filter=Q(version=SheetVersion.REVIEW))
+            )
+            .order_by()
         )
-        .order_by()
-    )
     out: dict[int, dict] = {}
     for row in rows:
         unit = out.setdefault(row["locality_id"], {"count": 0, "reviewed": 0, "pending": 0, "sums": {}})
