@@ -234,7 +234,9 @@ def counted_sums(year: int) -> dict[int, dict]:
         rows += list(
             counted.values("locality_id", "status", "total_den")
             .annotate(
-                n=Count("pk"), num=Sum("total_num"), reviewed=Count("pk", filter=Q(version=SheetVersion.REVIEW))
+                n=Count("pk"),
+                num=Sum("total_num"),
+                reviewed=Count("pk", filter=Q(version=SheetVersion.REVIEW)),
             )
             .order_by()
         )
