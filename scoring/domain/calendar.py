@@ -77,3 +77,36 @@ def send_calendar_alerts(today: date) -> int:
             )
         )
     return sent
+
+
+def send_talk_overdue_alerts(today: date) -> int:
+    """预警: each unit-level 约谈 whose 限期整改 deadline has passed unmet is sent once to the unit's
+    heads and the office (a dedupe key per talk and deadline)."""
+    from notifications.domain.services import notify
+    from notifications.enums import NotificationKind
+    from supervision.domain.queries import office_users
+    from supervision.models import AdmonitionTalk
+
+    talks = list(
+        AdmonitionTalk.objects.filter(
+            task__isnull=True, case__isnull=True, rectify_deadline__lt=today, rectified_on__isnull=True
+        ).select_related("unit")
+    )
+    if not talks:
+        return 0
+    office = office_users()
+    heads = users_of_units({t.unit_id for t in talks}, (Role.UNIT_HEAD,))
+    sent = 0
+    for talk in talks:
+        sent += len(
+            notify(
+                [*office, *heads.get(talk.unit_id, [])],
+                kind=NotificationKind.WARNING,
+                title=f"{talk.unit}约谈限期整改已逾期（期限 {talk.rectify_deadline:%Y-%m-%d}）",
+                body=talk.rectify_requirements[:500],
+                link=reverse("scoring:talks") + "?state=overdue",
+                reason="考核不合格约谈提出的限期整改要求到期未完成",
+                dedupe_key=f"unit-talk-overdue:{talk.pk}:{talk.rectify_deadline:%Y%m%d}",
+            )
+        )
+    return sent

@@ -267,3 +267,14 @@ def test_calendar_defaults_in_the_first_quarter_and_alerts_once_per_stage(users,
         .exists()
     )
     assert Notification.objects.count() >= before
+
+
+@pytest.mark.django_db
+def test_overdue_unit_talk_warns_the_units_heads_and_the_office_once(users, unit_a):
+    from scoring.domain.calendar import send_talk_overdue_alerts
+
+    talk(unit_a, users["office"], deadline=date(2025, 12, 31))
+    assert send_talk_overdue_alerts(date(2025, 12, 31)) == 0  # due today: not yet overdue
+    assert send_talk_overdue_alerts(date(2026, 1, 1)) == 2  # head_u and office_u
+    assert send_talk_overdue_alerts(date(2026, 1, 2)) == 0
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"head_u", "office_u"}
