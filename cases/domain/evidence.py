@@ -228,11 +228,12 @@ def received_on(case: PetitionCase):
     return case.transferred_on or timezone.localtime(case.created_at).date()
 
 
-def link_repeat_originals(group: list[PetitionCase], *, actor=None) -> None:
+def link_repeat_originals(group: list[PetitionCase], *, actor=None, reasons: dict | None = None) -> None:
     """Point every later case of a group of repeat-linked cases at the earliest one (``repeat_of``).
 
     The earliest case (by received day, then id) is the one complained about again; the
     repeat-complaint deduction goes to it (docs/rules.md §8.3). A link already set is kept.
+    ``reasons`` (case id → change reason) lets an import record its own reason in the history.
     """
     cases = {c.pk: c for c in group if c.pk is not None}
     if len(cases) < 2:
@@ -243,5 +244,5 @@ def link_repeat_originals(group: list[PetitionCase], *, actor=None) -> None:
         if later.repeat_of_id is None:
             later.repeat_of = original
             later._history_user = actor
-            later._change_reason = f"重复投诉，原案件 {original.receipt_no}"
+            later._change_reason = (reasons or {}).get(later.pk) or f"重复投诉，原案件 {original.receipt_no}"
             later.save(update_fields=["repeat_of", "updated_at"])

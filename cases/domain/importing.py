@@ -538,6 +538,7 @@ def create_cases(
 def _apply(report: ImportReport, inspection: Inspection, actor, *, reason: str = "导入交办单") -> None:
     """Write the plan, reusing the cases plan_import loaded (no query per updated row)."""
     cases = dict(report.existing)
+    reasons: dict[int, str] = {}  # case id → this import's change reason, for the repeat links below
     for plan in report.plans:
         if plan.action == "unchanged":
             continue
@@ -560,10 +561,13 @@ def _apply(report: ImportReport, inspection: Inspection, actor, *, reason: str =
         for name, items in plan.m2m.items():
             getattr(case, name).set(items)
         cases[plan.receipt_no] = case
+        reasons[case.pk] = change_reason
     for plan in report.plans:
         if plan.related:  # every related number is a known or a new case (checked while planning)
             cases[plan.receipt_no].related_cases.add(*(cases[r] for r in plan.related))
-            link_repeat_originals([cases[plan.receipt_no], *(cases[r] for r in plan.related)], actor=actor)
+            link_repeat_originals(
+                [cases[plan.receipt_no], *(cases[r] for r in plan.related)], actor=actor, reasons=reasons
+            )
     # Signatures bound to facts this import changed are voided now, by this write (docs/rules.md §5).
     updated = [cases[p.receipt_no] for p in report.plans if p.action == "update"]
     facts_changed(updated, actor=actor, reason="导入交办单更新案件")
