@@ -122,6 +122,16 @@ class PetitionCase(models.Model):
     is_repeat = models.BooleanField("是否重复", default=False)
     related_cases = models.ManyToManyField("self", verbose_name="重复关联件", blank=True, symmetrical=True)
     merge_no = models.CharField("合并编号", max_length=40, blank=True)
+    # The earlier case this one complains about again (重复访): the repeat-complaint deduction goes
+    # to that original, never to this record (docs/rules.md §8.3). Set from the repeat links.
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name="重复投诉的原案件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="repeats",
+    )
     # Personal: shown to the office and the case's handlers only, never exported publicly.
     complainant_contact = models.CharField("举报人联系方式", max_length=100, blank=True)
     remarks = models.TextField("备注", blank=True)

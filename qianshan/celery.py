@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "task": "qianshan.oversight.remind_discipline_inspection",
         "schedule": crontab(hour=8, minute=15),
     },
+    # 每日 08:10 考核日程提醒: 7 days before, on and after each undone step (docs/rules.md §8.6).
+    "assessment-calendar-alerts": {
+        "task": "qianshan.scoring.calendar_alerts",
+        "schedule": crontab(hour=8, minute=10),
+    },
     # 每日 08:30 按日调度.
     "daily-dispatch": {
         "task": "qianshan.supervision.dispatch_daily",

@@ -359,6 +359,7 @@ LOGGING = {
 WARNING_BLUE_DAYS_BEFORE = int(os.environ.get("WARNING_BLUE_DAYS_BEFORE", "7"))  # blue: due within N days
 WARNING_RED_DAYS_OVERDUE = int(os.environ.get("WARNING_RED_DAYS_OVERDUE", "7"))  # red: N days past due
 NO_PROGRESS_DAYS = int(os.environ.get("NO_PROGRESS_DAYS", "7"))  # daily dispatch: no progress for N days
+ASSESSMENT_ALERT_DAYS = int(os.environ.get("ASSESSMENT_ALERT_DAYS", "7"))  # assessment calendar: alert N days ahead
 LETTER_REPLY_DAYS = int(os.environ.get("LETTER_REPLY_DAYS", "7"))  # default reply deadline of a 督办函
 
 # --- oversight (issue 14): leadership and discipline duties, see oversight/domain/reminders.py ----

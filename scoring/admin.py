@@ -1,8 +1,15 @@
 from django.contrib import admin
 
-from qianshan.common.admin import ReadOnlyAdmin, WithdrawableAdmin
+from qianshan.common.admin import HistoryAdmin, ReadOnlyAdmin, WithdrawableAdmin
 
-from .models import AssessmentStep, ScoringSheet, UnitAssessment
+from .models import (
+    AccountabilityReferral,
+    AssessmentDate,
+    AssessmentEvent,
+    AssessmentStep,
+    ScoringSheet,
+    UnitAssessment,
+)
 
 
 # Sheets and assessments change through the scoring pages (exact totals, workflow steps);
@@ -19,7 +26,7 @@ class ScoringSheetAdmin(WithdrawableAdmin):
 
 @admin.register(UnitAssessment)
 class UnitAssessmentAdmin(WithdrawableAdmin):
-    list_display = ["unit", "year", "state", "override_kind", "published_score", "published_rank"]
+    list_display = ["unit", "year", "state", "published_score", "published_rank"]
     list_filter = ["year", "state"]
 
     def has_change_permission(self, request, obj=None):
@@ -34,3 +41,21 @@ class UnitAssessmentAdmin(WithdrawableAdmin):
 @admin.register(AssessmentStep)
 class AssessmentStepAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "from_state", "to_state", "actor", "at"]
+
+
+@admin.register(AssessmentEvent)
+class AssessmentEventAdmin(HistoryAdmin):
+    list_display = ["unit", "year", "kind", "occurred_on", "recorded_by", "revoked_at"]
+    list_filter = ["year", "kind"]
+
+
+@admin.register(AssessmentDate)
+class AssessmentDateAdmin(HistoryAdmin):
+    list_display = ["year", "kind", "due_on", "done_on"]
+    list_filter = ["year"]
+
+
+@admin.register(AccountabilityReferral)
+class AccountabilityReferralAdmin(HistoryAdmin):
+    list_display = ["unit", "year", "referred_on", "body", "outcome", "outcome_on"]
+    list_filter = ["year", "body", "outcome"]

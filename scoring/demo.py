@@ -1,5 +1,9 @@
-"""Demo scoring (示例): the 2018 look-back cases scored by their lead units, reviewed, one unit
-overridden; and a 2026 self-assessment still being filled in. Creates what is missing only."""
+"""Demo scoring (示例): the 2018 look-back cases scored by their lead units, reviewed; one unit
+不合格 by a recorded 通报批评 event, with its unit-level 约谈 (限期整改, deadline ahead of today) and
+a 问责 referral with its outcome; the 2018 assessment calendar; and a 2026 self-assessment still
+being filled in. Creates what is missing only (a second run changes nothing)."""
+
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -7,9 +11,24 @@ from cases.models import PetitionCase
 
 from .domain.prefill import MANUAL, prefill_sheet
 from .domain.services import stamp_score
-from .enums import AssessmentState, OverrideKind, SheetStatus, SheetVersion
+from .enums import (
+    AssessmentState,
+    CalendarKind,
+    OverrideKind,
+    ReferralBody,
+    ReferralOutcome,
+    SheetStatus,
+    SheetVersion,
+)
 from .items import flatten
-from .models import AssessmentStep, ScoringSheet, UnitAssessment
+from .models import (
+    AccountabilityReferral,
+    AssessmentDate,
+    AssessmentEvent,
+    AssessmentStep,
+    ScoringSheet,
+    UnitAssessment,
+)
 
 YEAR = 2018
 
@@ -34,6 +53,9 @@ def seed(ctx) -> None:
         _sheet(ctx, case, SheetVersion.REVIEW, review_data, ctx.users.get("reviewer", office), self_sheet=own)
     for unit in units.values():
         _assessment(ctx, unit, office)
+        if unit.name.endswith("自然资源分局"):
+            _consequences(ctx, unit, office)
+    _calendar(ctx, office)
     _draft_2026(ctx, office)
 
 
@@ -89,14 +111,7 @@ def _sheet(ctx, case, version, data, actor, *, self_sheet=None) -> ScoringSheet:
 def _assessment(ctx, unit, office) -> None:
     if UnitAssessment.objects.filter(unit=unit, year=YEAR).exists():
         return
-    overridden = unit.name.endswith("自然资源分局")
-    assessment = UnitAssessment.objects.create(
-        unit=unit,
-        year=YEAR,
-        state=AssessmentState.REVIEWED,
-        override_kind=OverrideKind.CRITICISED if overridden else "",
-        override_reason="【示例】被省督察整改工作通报批评" if overridden else "",
-    )
+    assessment = UnitAssessment.objects.create(unit=unit, year=YEAR, state=AssessmentState.REVIEWED)
     reviewer = ctx.users.get("reviewer", office)
     AssessmentStep.objects.create(
         assessment=assessment,
@@ -109,6 +124,65 @@ def _assessment(ctx, unit, office) -> None:
         assessment=assessment, from_state="submitted", to_state="reviewed", actor=reviewer
     )
     ctx.count("单位年度考核", True)
+
+
+def _consequences(ctx, unit, office) -> None:
+    """The 不合格 unit: its 通报批评 event, the 约谈 of its principal leaders with a 限期整改 deadline
+    (still open: it shows on the unit's to-do), and a 问责 referral with its outcome."""
+    from supervision.models import AdmonitionTalk
+
+    today = timezone.localdate()
+    if not AssessmentEvent.objects.filter(unit=unit, year=YEAR).exists():
+        AssessmentEvent.objects.create(
+            unit=unit,
+            year=YEAR,
+            kind=OverrideKind.CRITICISED,
+            occurred_on=date(YEAR, 11, 20),
+            description="【示例】因整改工作不力被省督察整改工作通报批评",
+            evidence_url="https://example.invalid/tongbao/2018-11-20",
+            recorded_by=office,
+        )
+        ctx.count("一票否决事件", True)
+    if not AdmonitionTalk.objects.filter(unit=unit, assessment_year=YEAR).exists():
+        AdmonitionTalk.objects.create(
+            unit=unit,
+            assessment_year=YEAR,
+            held_on=today - timedelta(days=10),
+            interviewees="【示例】自然资源分局局长、党组书记",
+            interviewers="协调组办公室主任",
+            summary="【示例】通报考核不合格情况，听取整改打算",
+            rectify_requirements="【示例】30日内完成通报批评所涉问题整改，报送整改报告",
+            rectify_deadline=today + timedelta(days=20),
+            recorded_by=office,
+        )
+        ctx.count("约谈", True)
+    if not AccountabilityReferral.objects.filter(unit=unit, year=YEAR).exists():
+        AccountabilityReferral.objects.create(
+            unit=unit,
+            year=YEAR,
+            referred_on=date(YEAR + 1, 3, 20),
+            body=ReferralBody.DISCIPLINE,
+            persons="【示例】分管副局长",
+            facts="【示例】交办问题整改不力，被通报批评（问责建议情形 7）",
+            circumstances=[7],
+            outcome=ReferralOutcome.HELD,
+            outcome_on=date(YEAR + 1, 4, 25),
+            outcome_detail="【示例】给予诫勉谈话",
+            recorded_by=office,
+        )
+        ctx.count("问责移送", True)
+
+
+def _calendar(ctx, office) -> None:
+    """The demo year's assessment calendar: self-assessment and review done, the rest pending."""
+    from .domain.records import default_calendar
+
+    done = {CalendarKind.SELF_START, CalendarKind.SELF_END, CalendarKind.REVIEW_END}
+    for kind, due in default_calendar(YEAR).items():
+        _, created = AssessmentDate.objects.get_or_create(
+            year=YEAR, kind=kind, defaults={"due_on": due, "done_on": due if kind in done else None}
+        )
+        ctx.count("考核日程", created)
 
 
 def _draft_2026(ctx, office) -> None:

@@ -66,8 +66,43 @@ class AssessmentState(models.TextChoices):
 
 
 class OverrideKind(models.TextChoices):
-    """一票否决情形: any of these makes the unit 不合格 and last, whatever its score."""
+    """一票否决情形 (附件1 评分标准末段): any recorded event of these kinds makes the unit 不合格 and
+    last, whatever its score (``AssessmentEvent``)."""
 
     MAJOR_PROBLEM = "major_problem", "存在重大问题"
     CRITICISED = "criticised", "被中央或省级通报批评"
     EXPOSED = "exposed", "被重要媒体曝光"
+
+
+class ResultLevel(models.TextChoices):
+    """单位年度考核结果（等次）, best first; the order is the ranking's first key."""
+
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
+
+
+class CalendarKind(models.TextChoices):
+    """考核日程 (附件1 考核工作组织实施及方式): the dated steps of one assessment year, in order."""
+
+    SELF_START = "self_start", "自评开始"
+    SELF_END = "self_end", "自评截止（报领导小组办公室）"
+    REVIEW_END = "review_end", "行业主管部门复核完成"
+    APPROVAL = "approval", "领导小组同意"
+    PUBLICATION = "publication", "通报反馈考核结果"
+
+
+class ReferralBody(models.TextChoices):
+    """问责移送的接收机关 (附件1 六)."""
+
+    DISCIPLINE = "discipline", "纪检监察机关"
+    ORGANIZATION = "organization", "组织部门"
+
+
+class ReferralOutcome(models.TextChoices):
+    """问责移送的办理结果."""
+
+    PENDING = "pending", "办理中"
+    HELD = "held", "已问责"
+    NOT_HELD = "not_held", "不予问责"

@@ -44,9 +44,9 @@ def ranking_rows(results):
             r.reviewed,
             r.pending,
             *[r.grades.get(g.value, 0) for g in TaskGrade],
-            "不合格" if r.overridden else "",
-            a.get_override_kind_display() if a and a.override_kind else "",
-            a.override_reason if a else "",
+            r.verdict,
+            "、".join(f"{e.occurred_on:%Y-%m-%d} {e.get_kind_display()}" for e in r.events),
+            r.explanation,
             a.get_state_display() if a else "自评中",
         ]
 
@@ -60,8 +60,8 @@ RANKING_HEADER = [
     "未提交",
     *[f"任务{g.label}" for g in TaskGrade],
     "考核结果",
-    "一票否决情形",
-    "否决理由",
+    "一票否决事件",
+    "结果依据",
     "流程状态",
 ]
 

@@ -9,7 +9,9 @@ import re
 
 from django import forms
 
-from .enums import MediaLevel, OverrideKind
+from qianshan.common.widgets import DateInput
+
+from .enums import MediaLevel, OverrideKind, ReferralBody, ReferralOutcome
 
 _SUBJECT = re.compile(r"^(territorial|functional)\[(\d+)\]\.(\w+)$")
 _BOOL_TRUE = {"1", "true", "on", "yes"}
@@ -91,11 +93,69 @@ def sheet_from_post(post) -> tuple[dict, dict[str, str]]:
     return data, reasons
 
 
-class OverrideForm(forms.Form):
-    override_kind = forms.ChoiceField(
-        label="一票否决情形", choices=[("", "无"), *OverrideKind.choices], required=False
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label="情形", choices=OverrideKind.choices)
+    occurred_on = forms.DateField(label="发生日期", widget=DateInput())
+    description = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label="证明材料（PDF 或图片）", required=False)
+    evidence_url = forms.CharField(label="证明链接", max_length=500, required=False)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label="撤销理由", max_length=500)
+
+
+class UnitTalkForm(forms.Form):
+    held_on = forms.DateField(label="约谈日期", widget=DateInput())
+    interviewees = forms.CharField(label="被约谈的党政主要负责人", max_length=200)
+    interviewers = forms.CharField(label="约谈人", max_length=200, required=False)
+    is_public = forms.BooleanField(label="公开约谈", required=False)
+    summary = forms.CharField(label="约谈内容", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    requirements = forms.CharField(label="限期整改要求", widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label="整改期限", widget=DateInput())
+
+
+class TalkRectifiedForm(forms.Form):
+    done_on = forms.DateField(label="整改完成日期", widget=DateInput())
+    note = forms.CharField(label="整改完成情况", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralForm(forms.Form):
+    referred_on = forms.DateField(label="移送日期", widget=DateInput())
+    body = forms.ChoiceField(label="移送机关", choices=ReferralBody.choices)
+    persons = forms.CharField(label="拟问责对象", max_length=200)
+    facts = forms.CharField(label="问责情形及事实", widget=forms.Textarea(attrs={"rows": 3}))
+    circumstances = forms.TypedMultipleChoiceField(
+        label="对应问责建议情形",
+        choices=[(n, f"情形{n}") for n in range(1, 10)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    override_reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="办理结果",
+        choices=[(c.value, c.label) for c in ReferralOutcome if c != ReferralOutcome.PENDING],
+    )
+    outcome_on = forms.DateField(label="结果日期", widget=DateInput())
+    detail = forms.CharField(label="结果说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CalendarDateForm(forms.Form):
+    due_on = forms.DateField(label="日期", widget=DateInput())
+    done_on = forms.DateField(label="完成日期", widget=DateInput(), required=False)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+def form_errors(form) -> str:
+    """The form's errors as one Chinese sentence naming each field."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+    return "；".join(parts)
 
 
 class ImportForm(forms.Form):

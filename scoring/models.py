@@ -5,7 +5,15 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .enums import AssessmentState, OverrideKind, SheetStatus, SheetVersion
+from .enums import (
+    AssessmentState,
+    CalendarKind,
+    OverrideKind,
+    ReferralBody,
+    ReferralOutcome,
+    SheetStatus,
+    SheetVersion,
+)
 
 
 class ScoringSheet(models.Model):
@@ -107,7 +115,7 @@ class ScoringSheet(models.Model):
 
 
 class UnitAssessment(models.Model):
-    """年度考核: one unit's assessment for one year, its workflow state and its override."""
+    """年度考核: one unit's assessment for one year and its workflow state (forcing events: AssessmentEvent)."""
 
     unit = models.ForeignKey(
         "org.Unit", verbose_name="被考核单位", on_delete=models.PROTECT, related_name="assessments"
@@ -116,8 +124,6 @@ class UnitAssessment(models.Model):
     state = models.CharField(
         "流程状态", max_length=20, choices=AssessmentState.choices, default=AssessmentState.OPEN
     )
-    override_kind = models.CharField("一票否决情形", max_length=20, choices=OverrideKind.choices, blank=True)
-    override_reason = models.TextField("否决理由", blank=True)
     published_score = models.CharField("公布得分", max_length=12, blank=True)
     published_rank = models.PositiveIntegerField("公布名次", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -132,18 +138,10 @@ class UnitAssessment(models.Model):
             models.UniqueConstraint(
                 fields=["unit", "year"], name="%(app_label)s_%(class)s_one_per_unit_year"
             ),
-            models.CheckConstraint(
-                condition=Q(override_kind="") | ~Q(override_reason=""),
-                name="%(app_label)s_%(class)s_override_has_reason",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}年度考核"
-
-    @property
-    def is_overridden(self) -> bool:
-        return bool(self.override_kind)
 
 
 class AssessmentStep(models.Model):
@@ -165,3 +163,110 @@ class AssessmentStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: {self.from_state} → {self.to_state}"
+
+
+class AssessmentEvent(models.Model):
+    """一票否决事件: a 重大问题, 通报批评 or 媒体曝光 of a unit, with its evidence (附件1 评分标准末段).
+
+    Every event of a year that is not revoked makes the unit 不合格 and ranks it last, whatever
+    its score; the reason shown is the event itself. An event is never deleted: a wrong one is
+    revoked with a reason, and the history keeps both.
+    """
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="被考核单位", on_delete=models.PROTECT, related_name="assessment_events"
+    )
+    year = models.PositiveSmallIntegerField("考核年度")
+    kind = models.CharField("情形", max_length=20, choices=OverrideKind.choices)
+    occurred_on = models.DateField("发生日期")
+    description = models.TextField("情况说明")
+    evidence = models.FileField("证明材料", upload_to="assessment_events/%Y/", blank=True)
+    evidence_url = models.URLField("证明链接", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_reason = models.TextField("撤销理由", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "一票否决事件"
+        verbose_name_plural = "一票否决事件"
+        ordering = ["year", "occurred_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""),
+                name="%(app_label)s_%(class)s_revoked_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "unit"], name="scoring_event_year_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.occurred_on} {self.get_kind_display()}"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AssessmentDate(models.Model):
+    """考核日程: one dated step of an assessment year (自评、复核、领导小组同意、通报) and when it was done."""
+
+    year = models.PositiveSmallIntegerField("考核年度")
+    kind = models.CharField("事项", max_length=20, choices=CalendarKind.choices)
+    due_on = models.DateField("日期")
+    done_on = models.DateField("完成日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "考核日程"
+        verbose_name_plural = "考核日程"
+        ordering = ["year", "due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="%(app_label)s_%(class)s_one_per_year_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度 {self.get_kind_display()} {self.due_on}"
+
+
+class AccountabilityReferral(models.Model):
+    """问责移送: a unit's case of 问责 referred to 纪检监察机关 or 组织部门 (附件1 六), and its outcome."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="accountability_referrals"
+    )
+    year = models.PositiveSmallIntegerField("考核年度")
+    referred_on = models.DateField("移送日期")
+    body = models.CharField("移送机关", max_length=20, choices=ReferralBody.choices)
+    persons = models.CharField("拟问责对象", max_length=200)
+    facts = models.TextField("问责情形及事实")
+    circumstances = models.JSONField("对应问责建议情形（序号）", default=list, blank=True)
+    outcome = models.CharField(
+        "办理结果", max_length=20, choices=ReferralOutcome.choices, default=ReferralOutcome.PENDING
+    )
+    outcome_on = models.DateField("结果日期", null=True, blank=True)
+    outcome_detail = models.TextField("结果说明", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "问责移送"
+        verbose_name_plural = "问责移送"
+        ordering = ["-referred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome=ReferralOutcome.PENDING)
+                | (Q(outcome_on__isnull=False) & ~Q(outcome_detail="")),
+                name="%(app_label)s_%(class)s_outcome_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.referred_on} 移送{self.get_body_display()}"

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.domain.errors import DomainError
@@ -27,14 +28,14 @@ from .domain.queries import (
     unit_case_scores,
     year_results,
 )
-from .enums import AssessmentState, SheetStatus, SheetVersion
-from .forms import OverrideForm, sheet_from_post
+from .domain.unit_result import RULE_TEXT
+from .enums import SheetStatus, SheetVersion
+from .forms import EventForm, ReferralForm, RevokeForm, TalkRectifiedForm, UnitTalkForm, sheet_from_post
 from .models import ScoringSheet
 from .params import default_year, id_param, year_param
 from .permissions import (
     can_edit_sheet,
     can_import_sheets,
-    can_override,
     can_review,
     can_self_assess,
     reads_every_unit,
@@ -108,6 +109,7 @@ def index(request):
             "can_review": can_review(user),
             "can_import": can_import_sheets(user),
             "reads_all": reads_every_unit(user),
+            "rule_text": RULE_TEXT,
         },
     )
 
@@ -313,8 +315,13 @@ def _visible_unit(request, unit_id) -> Unit:
 
 @login_required
 def assessment_detail(request, unit_id, year):
-    """One unit's year: every case score, task grades, override, workflow and the facts to judge."""
+    """One unit's year: result and its reason, case scores, task grades, workflow, forcing events,
+    约谈 and 问责 records, and the reward / accountability suggestions with their facts."""
+    from .domain import records
     from .domain.consequences import consequences_for
+    from .domain.queries import referrals_visible_to, unit_talks_visible_to
+    from .domain.unit_result import RULE_TEXT
+    from .models import AssessmentEvent
 
     year = year_param(year)
     unit = _visible_unit(request, unit_id)
@@ -327,6 +334,11 @@ def assessment_detail(request, unit_id, year):
     page = Paginator(unit_case_scores(unit.pk, year, sort), CASE_PAGE_SIZE).get_page(request.GET.get("page"))
     scores = [case_score_of(row) for row in page.object_list]
     assessment = assessment_or_new(unit, year)
+    today = timezone.localdate()
+    events = list(AssessmentEvent.objects.filter(unit=unit, year=year).select_related("recorded_by"))
+    talks = list(unit_talks_visible_to(request.user).filter(unit=unit, assessment_year=year))
+    referrals = list(referrals_visible_to(request.user).filter(unit=unit, year=year))
+    can_record = records.can_record_consequences(request.user)
     return render(
         request,
         "scoring/assessment.html",
@@ -351,14 +363,19 @@ def assessment_detail(request, unit_id, year):
             "assessment": assessment,
             "steps": assessment.steps.select_related("actor") if assessment.pk else [],
             "allowed": [(s, services.STEPS[s][1]) for s in services.allowed_steps(assessment, request.user)],
-            "override_form": OverrideForm(
-                initial={
-                    "override_kind": assessment.override_kind,
-                    "override_reason": assessment.override_reason,
-                }
-            ),
-            "can_override": can_override(request.user) and assessment.state != AssessmentState.PUBLISHED,
-            "consequences": consequences_for(unit, year),
+            "consequences": consequences_for(unit, year, result=result),
+            "events": events,
+            "talks": talks,
+            "referrals": referrals,
+            "can_record": can_record,
+            "may_rectify": can_record or can_self_assess(request.user, unit.pk),
+            "today": today,
+            "event_form": EventForm(initial={"occurred_on": today}),
+            "revoke_form": RevokeForm(),
+            "talk_form": UnitTalkForm(initial={"held_on": today}),
+            "rectified_form": TalkRectifiedForm(initial={"done_on": today}),
+            "referral_form": ReferralForm(initial={"referred_on": today}),
+            "rule_text": RULE_TEXT,
             "history": history_of(assessment) if assessment.pk else [],
         },
     )
@@ -381,24 +398,4 @@ def assessment_step(request, unit_id, year):
         messages.error(request, getattr(exc, "message", "无效的操作。"))
     else:
         messages.success(request, f"考核已转为“{assessment.get_state_display()}”。")
-    return redirect("scoring:assessment", unit_id=unit.pk, year=year)
-
-
-@require_POST
-@login_required
-def assessment_override(request, unit_id, year):
-    year = year_param(year)
-    unit = _visible_unit(request, unit_id)
-    assessment = services.assessment_of(unit, year)
-    try:
-        services.set_override(
-            assessment,
-            kind=request.POST.get("override_kind", ""),
-            reason=request.POST.get("override_reason", ""),
-            actor=request.user,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "一票否决情形已更新。")
     return redirect("scoring:assessment", unit_id=unit.pk, year=year)

@@ -56,7 +56,9 @@ class ItemLinked(models.Model):
     def item_label(self) -> str:
         if self.task_id:
             return f"整改任务 {self.task.number}"
-        return f"信访案件 {self.case.receipt_no}"
+        if self.case_id:
+            return f"信访案件 {self.case.receipt_no}"
+        return f"单位 {self.unit}"  # a unit-level 约谈 (AdmonitionTalk only)
 
 
 class Report(models.Model):
@@ -249,6 +251,13 @@ class AdmonitionTalk(ItemLinked):
     interviewees = models.CharField("被约谈人", max_length=200)
     interviewers = models.CharField("约谈人", max_length=200)
     summary = models.TextField("约谈内容及要求")
+    # A unit-level talk (附件1 六: 考核结果不合格 → 约谈党政主要负责人，提出限期整改要求) has no
+    # task or case: only the unit, the assessment year and the 限期整改 requirements and deadline.
+    assessment_year = models.PositiveSmallIntegerField("考核年度", null=True, blank=True)
+    rectify_requirements = models.TextField("限期整改要求", blank=True)
+    rectify_deadline = models.DateField("整改期限", null=True, blank=True)
+    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
+    rectified_note = models.TextField("整改完成情况", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )
@@ -258,10 +267,27 @@ class AdmonitionTalk(ItemLinked):
         verbose_name = "约谈"
         verbose_name_plural = "约谈"
         ordering = ["-held_on", "-id"]
-        constraints = [*ItemLinked.Meta.constraints]
+        constraints = [
+            # One task, one case, or (a unit-level talk) neither but a unit.
+            models.CheckConstraint(
+                condition=(Q(task__isnull=False) & Q(case__isnull=True))
+                | (Q(task__isnull=True) & Q(case__isnull=False))
+                | (Q(task__isnull=True) & Q(case__isnull=True) & Q(unit__isnull=False)),
+                name="%(app_label)s_%(class)s_one_item_or_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(rectify_requirements="") | Q(rectify_deadline__isnull=False),
+                name="%(app_label)s_%(class)s_requirements_have_deadline",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "rectify_deadline"], name="superv_talk_unit_deadline_idx")]
 
     def __str__(self) -> str:
         return f"约谈 {self.held_on} {self.item_label}"
+
+    @property
+    def is_unit_level(self) -> bool:
+        return not (self.task_id or self.case_id)
 
 
 class ClueReferral(ItemLinked):

@@ -218,3 +218,31 @@ def link_repeat_cases(case: PetitionCase, related: list[PetitionCase], *, actor,
         case._history_user = actor
         case._change_reason = "关联重复件"
         case.save(update_fields=["is_repeat", "merge_no", "updated_at"])
+        link_repeat_originals([case, *related], actor=actor)
+
+
+def received_on(case: PetitionCase):
+    """The day a case came in: its transfer date, else the day it was recorded."""
+    from django.utils import timezone
+
+    return case.transferred_on or timezone.localtime(case.created_at).date()
+
+
+def link_repeat_originals(group: list[PetitionCase], *, actor=None, reasons: dict | None = None) -> None:
+    """Point every later case of a group of repeat-linked cases at the earliest one (``repeat_of``).
+
+    The earliest case (by received day, then id) is the one complained about again; the
+    repeat-complaint deduction goes to it (docs/rules.md §8.3). A link already set is kept.
+    ``reasons`` (case id → change reason) lets an import record its own reason in the history.
+    """
+    cases = {c.pk: c for c in group if c.pk is not None}
+    if len(cases) < 2:
+        return
+    ordered = sorted(cases.values(), key=lambda c: (received_on(c), c.pk))
+    original = ordered[0]
+    for later in ordered[1:]:
+        if later.repeat_of_id is None:
+            later.repeat_of = original
+            later._history_user = actor
+            later._change_reason = (reasons or {}).get(later.pk) or f"重复投诉，原案件 {original.receipt_no}"
+            later.save(update_fields=["repeat_of", "updated_at"])

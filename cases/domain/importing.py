@@ -30,6 +30,7 @@ from qianshan.common.sheets import normalise, parse_date
 from ..enums import Channel, CompletionStatus, Finding, ImportState
 from ..models import PetitionCase, PollutionType, TransferSheetImport
 from .errors import DomainError
+from .evidence import link_repeat_originals
 from .hooks import facts_changed
 
 HEADER_SCAN_ROWS = 20
@@ -544,6 +545,7 @@ def _apply(
     cases = dict(report.existing)
     if progress is not None:
         progress.set_total(sum(1 for p in report.plans if p.action != "unchanged"))
+    reasons: dict[int, str] = {}  # case id → this import's change reason, for the repeat links below
     for plan in report.plans:
         if plan.action == "unchanged":
             continue
@@ -568,9 +570,13 @@ def _apply(
         for name, items in plan.m2m.items():
             getattr(case, name).set(items)
         cases[plan.receipt_no] = case
+        reasons[case.pk] = change_reason
     for plan in report.plans:
         if plan.related:  # every related number is a known or a new case (checked while planning)
             cases[plan.receipt_no].related_cases.add(*(cases[r] for r in plan.related))
+            link_repeat_originals(
+                [cases[plan.receipt_no], *(cases[r] for r in plan.related)], actor=actor, reasons=reasons
+            )
     # Signatures bound to facts this import changed are voided now, by this write (docs/rules.md §5).
     updated = [cases[p.receipt_no] for p in report.plans if p.action == "update"]
     facts_changed(updated, actor=actor, reason="导入交办单更新案件")

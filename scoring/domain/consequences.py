@@ -1,20 +1,26 @@
-"""奖惩情形: what the data shows about a unit's year, listed as facts for the leadership to judge.
+"""奖惩情形: what the data shows about a unit's year, as suggestions for the leadership to judge.
 
-Nothing here decides: the reward suggestions (all measures complete and the year's targets
-reached) and the accountability circumstances of the assessment method are shown with links.
+附件1 附件《奖励和问责建议》 lists two reward suggestions and nine accountability circumstances.
+Each is derived from the record and shown with the facts that trigger it (links to the task or
+case); nothing here is a finding — the page and docs/rules.md say so. A fixed number of queries
+per unit page whatever the number of cases.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import F as models_F
+from django.db.models import Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.enums import FINISHED_STATES, CaseState
+from cases.enums import FINISHED_STATES, CaseState, Finding
 from cases.models import CaseTransition, PetitionCase, ReboundEntry
 from rectification.enums import TaskStatus
-from rectification.models import RectificationTask, TaskStepRecord
+from rectification.models import Milestone, RectificationTask, TaskStepRecord
+
+_DAY = timedelta(days=1)
+FACTS_SHOWN = 20  # per circumstance; the count says how many there are in all
 
 
 @dataclass
@@ -24,17 +30,103 @@ class Fact:
     label: str
 
 
-def consequences_for(unit, year: int, *, today: date | None = None) -> dict[str, list[Fact]]:
-    """{"rewards": [...], "accountability": [...]} for ``unit`` in ``year``; a fixed number of queries.
+@dataclass
+class Suggestion:
+    """One reward suggestion or accountability circumstance of the plan, with its triggering facts."""
 
+    number: int
+    title: str  # the plan's words (abridged where long)
+    facts: list[Fact] = field(default_factory=list)
+    total: int = 0  # facts in all (only FACTS_SHOWN are listed)
+    advice: str = ""
+
+    @property
+    def triggered(self) -> bool:
+        return bool(self.facts)
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.facts), 0)
+
+
+CIRCUMSTANCES = {
+    1: "对交办的环境信访举报问题不认真调查核实，认定结论与事实不符",
+    2: "对交办的突出环境问题，未按整改方案按期完成整改任务或未在规定时间节点内完成",
+    3: "未完成整改任务或节点任务，下达督办通知后仍未取得明显进展",
+    4: "交办问题整改情况报告与实际情况不符",
+    5: "交办问题整改后经调查核实确认因工作不力导致反弹",
+    6: "不整改或整改措施不到位，以“紧急停产”“一律关停”“先停再说”等“一刀切”方式应对检查",
+    7: "工作责任落实不到位，交办转办问题整改不力、追责问责不到位",
+    8: "表面整改、假装整改、敷衍整改，弄虚作假，上报虚假整改情况",
+    9: "因突出环境问题整改不到位，被主要媒体曝光或造成群体性事件、产生不良社会影响",
+}
+REWARDS = {
+    1: ("全部完成整改措施并达到年度整改目标", "建议给予全市通报表扬，在财政资金上给予激励"),
+    2: ("督察整改工作成绩突出", "建议在干部考核时增加权重比"),
+}
+BLANKET_WORDS = ("紧急停产", "一律关停", "先停再说", "一刀切")
+
+
+def _limited(number: int, title: str, facts: list[Fact], advice: str = "") -> Suggestion:
+    return Suggestion(number, title, facts[:FACTS_SHOWN], len(facts), advice)
+
+
+def consequences_for(unit, year: int, *, today: date | None = None, result=None) -> dict:
+    """{"rewards": [Suggestion ×2], "circumstances": [Suggestion ×9], "accountability": [Fact…]}.
+
+    ``result`` (the unit's UnitResult, if known) lets the reward suggestions cite the result.
     ``today`` decides whether an unfinished item's deadline has passed (default: today).
     """
     today = today or timezone.localdate()
-    return {"rewards": _rewards(unit, year), "accountability": _accountability(unit, year, today)}
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    unit_cases = PetitionCase.objects.filter(Q(lead_unit=unit) | Q(locality=unit))
+    circumstances = [
+        _limited(1, CIRCUMSTANCES[1], _finding_contradicted(unit_cases, start, end)),
+        _limited(2, CIRCUMSTANCES[2], _missed_deadlines(unit, unit_cases, start, end, today)),
+        _limited(3, CIRCUMSTANCES[3], _missed_after_letter(unit, unit_cases, start, end, today)),
+        _limited(4, CIRCUMSTANCES[4], _reopened(unit_cases, start, end, _REOPENED_BEFORE_CLOSE_OUT)),
+        _limited(
+            5,
+            CIRCUMSTANCES[5],
+            _rebounds(unit_cases, start, end) + _reopened(unit_cases, start, end, _REOPENED_AFTER_CLOSE_OUT),
+        ),
+        _limited(6, CIRCUMSTANCES[6], _blanket_measures(unit, unit_cases, start, end)),
+        _limited(7, CIRCUMSTANCES[7], _accountability_missing(unit, unit_cases, start, end)),
+        _limited(8, CIRCUMSTANCES[8], _fake_rectification(unit, year)),
+        _limited(9, CIRCUMSTANCES[9], _exposed(unit, year)),
+    ]
+    return {
+        "rewards": _reward_suggestions(unit, year, result),
+        "circumstances": circumstances,
+        "accountability": [f for c in circumstances for f in c.facts],
+    }
+
+
+def _reward_suggestions(unit, year, result) -> list[Suggestion]:
+    from ..enums import ResultLevel
+
+    forced = bool(result and result.forced)
+    tasks = _rewards(unit, year)
+    graded = sum(result.grades.values()) if result else None
+    first = tasks if (not forced and tasks and (graded is None or len(tasks) == graded)) else []
+    second = []
+    if result is not None and not forced and result.level == ResultLevel.EXCELLENT:
+        average = "—" if result.average is None else f"{float(result.average):.2f}"
+        second.append(
+            Fact(
+                f"{year}年度考核结果优秀（{result.explanation}；案件平均得分 {average}，名次 {result.rank}）",
+                reverse("scoring:assessment", args=[unit.pk, year]),
+                f"{unit.name}",
+            )
+        )
+    return [
+        _limited(1, REWARDS[1][0], first, REWARDS[1][1]),
+        _limited(2, REWARDS[2][0], second, REWARDS[2][1]),
+    ]
 
 
 def _rewards(unit, year) -> list[Fact]:
-    """奖励建议一: tasks the unit leads whose measures are all complete and whose target of the year is reached."""
+    """Tasks the unit leads whose measures are all complete and whose target of the year is reached."""
     tasks = (
         RectificationTask.objects.filter(lead_unit=unit, annual_targets__year=year)
         .distinct()
@@ -56,49 +148,215 @@ def _rewards(unit, year) -> list[Fact]:
     return facts
 
 
-# Reopened before close-out: the completion the unit reported was contradicted by the acceptance
-# chain's later check (问责建议四). A reopen straight from "completed" is the acceptance itself
-# failing — the ordinary process, not a circumstance.
-_REOPENED_BEFORE_CLOSE_OUT = (CaseState.ACCEPTED, CaseState.REVIEWED, CaseState.PUBLICIZED)
-# Reopened after close-out: the problem came back or the re-check failed (问责建议五).
-_REOPENED_AFTER_CLOSE_OUT = (CaseState.CLOSED, CaseState.FILED)
+def _case_fact(case_id, receipt_no, text) -> Fact:
+    return Fact(text, reverse("cases:detail", args=[case_id]), f"信访案件 {receipt_no}")
 
 
-def _accountability(unit, year, today) -> list[Fact]:
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    unit_cases = PetitionCase.objects.filter(Q(lead_unit=unit) | Q(locality=unit))
-    facts = _missed_after_letter(unit, unit_cases, start, end, today)
+def _task_fact(task_id, number, text) -> Fact:
+    return Fact(text, reverse("rectification:detail", args=[task_id]), f"整改任务 {number}")
+
+
+def _finding_contradicted(unit_cases, start, end) -> list[Fact]:
+    """一: a case found 不属实/部分属实 whose city review (复核) failed in the year."""
+    from acceptance.enums import StepKind, StepOutcome
+    from acceptance.models import Step
+
+    steps = (
+        Step.objects.filter(
+            case__in=unit_cases,
+            kind=StepKind.REVIEW,
+            outcome=StepOutcome.FAILED,
+            done_on__range=(start, end),
+            case__finding__in=[Finding.UNTRUE, Finding.PARTLY_TRUE],
+        )
+        .select_related("case")
+        .order_by("done_on", "pk")
+    )
+    return [
+        _case_fact(
+            s.case_id,
+            s.case.receipt_no,
+            f"认定为“{s.case.get_finding_display()}”，{s.done_on:%Y-%m-%d} 复核未通过：{s.reasons[:40]}",
+        )
+        for s in steps
+    ]
+
+
+def _missed_deadlines(unit, unit_cases, start, end, today) -> list[Fact]:
+    """二: tasks, milestones and cases due in the year (by today) not finished on time."""
+    facts = []
+    tasks = (
+        RectificationTask.objects.filter(lead_unit=unit, deadline__range=(start, min(end, today - _DAY)))
+        .annotate(done=Min("steps__on_date", filter=Q(steps__to_status=TaskStatus.COMPLETE)))
+        .filter(Q(done__isnull=True) | Q(done__gt=models_F("deadline")))
+        .order_by("deadline", "pk")
+        .values("pk", "number", "deadline", "done")
+    )
+    for t in tasks:
+        outcome = f"于 {t['done']:%Y-%m-%d} 才完成" if t["done"] else f"至 {today:%Y-%m-%d} 仍未完成"
+        facts.append(_task_fact(t["pk"], t["number"], f"整改时限 {t['deadline']:%Y-%m-%d}，{outcome}"))
+    milestones = (
+        Milestone.objects.filter(measure__task__lead_unit=unit, due__range=(start, min(end, today - _DAY)))
+        .filter(Q(done_on__isnull=True) | Q(done_on__gt=models_F("due")))
+        .order_by("due", "pk")
+        .values("measure__task_id", "measure__task__number", "due", "description", "done_on")
+    )
+    for m in milestones:
+        outcome = f"{m['done_on']:%Y-%m-%d} 才完成" if m["done_on"] else "未完成"
+        facts.append(
+            _task_fact(
+                m["measure__task_id"],
+                m["measure__task__number"],
+                f"时间节点“{m['description'][:20]}”（{m['due']:%Y-%m-%d}）{outcome}",
+            )
+        )
+    cases = (
+        unit_cases.filter(deadline__range=(start, min(end, today - _DAY)))
+        .annotate(done=Min("transitions__at", filter=Q(transitions__to_state=CaseState.COMPLETED)))
+        .order_by("deadline", "pk")
+        .values("pk", "receipt_no", "deadline", "done", "state")
+    )
+    for c in cases:
+        done = timezone.localtime(c["done"]).date() if c["done"] else None
+        if done is not None and done <= c["deadline"]:
+            continue
+        if done is None and c["state"] in FINISHED_STATES:
+            continue  # finished without a record of when: cannot tell
+        outcome = f"于 {done:%Y-%m-%d} 才办结" if done else f"至 {today:%Y-%m-%d} 仍未办结"
+        facts.append(_case_fact(c["pk"], c["receipt_no"], f"整改时限 {c['deadline']:%Y-%m-%d}，{outcome}"))
+    return facts
+
+
+def _rebounds(unit_cases, start, end) -> list[Fact]:
     rebounds = (
         ReboundEntry.objects.filter(case__in=unit_cases, found_on__range=(start, end))
         .select_related("case")
         .order_by("found_on", "pk")
     )
-    for entry in rebounds:
-        facts.append(
-            Fact(
-                f"销号后反弹（{entry.found_on:%Y-%m-%d}）：{entry.description[:40]}",
-                reverse("cases:detail", args=[entry.case_id]),
-                f"信访案件 {entry.case.receipt_no}",
-            )
-        )
+    return [
+        _case_fact(e.case_id, e.case.receipt_no, f"销号后反弹（{e.found_on:%Y-%m-%d}）：{e.description[:40]}")
+        for e in rebounds
+    ]
+
+
+def _reopened(unit_cases, start, end, from_states) -> list[Fact]:
     reopened = (
         CaseTransition.objects.filter(
             case__in=unit_cases,
             to_state=CaseState.REOPENED,
-            from_state__in=[*_REOPENED_BEFORE_CLOSE_OUT, *_REOPENED_AFTER_CLOSE_OUT],
+            from_state__in=from_states,
             at__date__range=(start, end),
         )
         .select_related("case")
         .order_by("at", "pk")
     )
+    facts = []
     for t in reopened:
         when = timezone.localtime(t.at).date()
         if t.from_state in _REOPENED_AFTER_CLOSE_OUT:
             text = f"{t.get_from_state_display()}后重新整改（{when:%Y-%m-%d}）：{t.reason[:40]}"
         else:
             text = f"{t.get_from_state_display()}后经核查与报告不符，重新整改（{when:%Y-%m-%d}）：{t.reason[:40]}"
-        facts.append(Fact(text, reverse("cases:detail", args=[t.case_id]), f"信访案件 {t.case.receipt_no}"))
+        facts.append(_case_fact(t.case_id, t.case.receipt_no, text))
     return facts
+
+
+def _blanket_measures(unit, unit_cases, start, end) -> list[Fact]:
+    """六: the case's handling or plan, as the unit wrote it, names a blanket measure (一刀切)."""
+    words = Q()
+    for word in BLANKET_WORDS:
+        words |= Q(handling__contains=word) | Q(plan__contains=word) | Q(investigation__contains=word)
+    rows = (
+        unit_cases.filter(words, deadline__range=(start, end))
+        .order_by("deadline", "pk")
+        .values("pk", "receipt_no", "handling", "plan", "investigation")
+    )
+    facts = []
+    for row in rows:
+        text = " ".join((row["handling"], row["plan"], row["investigation"]))
+        found = "、".join(f"“{w}”" for w in BLANKET_WORDS if w in text)
+        facts.append(
+            _case_fact(row["pk"], row["receipt_no"], f"办理情况或整改方案中写有{found}，请核实是否“一刀切”")
+        )
+    return facts
+
+
+def _accountability_missing(unit, unit_cases, start, end) -> list[Fact]:
+    """七: a finished case whose record states accountability is needed but not done; red warnings of the year."""
+    from supervision.enums import WarningLevel
+    from supervision.models import EarlyWarning
+
+    facts = []
+    cases = (
+        unit_cases.filter(state__in=FINISHED_STATES, deadline__range=(start, end), accountability_done=False)
+        .exclude(accountability="")
+        .order_by("deadline", "pk")
+        .values("pk", "receipt_no", "accountability")
+    )
+    for c in cases:
+        facts.append(
+            _case_fact(
+                c["pk"], c["receipt_no"], f"已办结，问责情况“{c['accountability'][:30]}”未标记问责到位"
+            )
+        )
+    warnings = (
+        EarlyWarning.objects.filter(unit=unit, level=WarningLevel.RED, raised_on__range=(start, end))
+        .select_related("task", "case")
+        .order_by("raised_on", "pk")
+    )
+    for w in warnings:
+        text = f"红色预警（{w.raised_on:%Y-%m-%d}）：{w.reason[:40]}"
+        if w.task_id:
+            facts.append(_task_fact(w.task_id, w.task.number, text))
+        else:
+            facts.append(_case_fact(w.case_id, w.case.receipt_no, text))
+    return facts
+
+
+def _fake_rectification(unit, year) -> list[Fact]:
+    """八: a submitted sheet of the year marks the case 表面/虚假/敷衍整改 (the review when there is one)."""
+    from ..enums import SheetStatus
+    from ..models import ScoringSheet
+
+    sheets = (
+        ScoringSheet.objects.filter(locality=unit, year=year, status=SheetStatus.SUBMITTED, data__fake=True)
+        .select_related("case")
+        .order_by("case__receipt_no", "version")
+    )
+    return [
+        Fact(
+            f"{s.get_version_display()}评分表认定表面整改、虚假整改或敷衍整改（案件计 0 分）",
+            reverse("scoring:sheet_detail", args=[s.pk]),
+            f"信访案件 {s.case.receipt_no}",
+        )
+        for s in sheets
+    ]
+
+
+def _exposed(unit, year) -> list[Fact]:
+    """九: a 媒体曝光 event of the year (一票否决事件)."""
+    from ..enums import OverrideKind
+    from ..models import AssessmentEvent
+
+    events = AssessmentEvent.objects.filter(
+        unit=unit, year=year, kind=OverrideKind.EXPOSED, revoked_at__isnull=True
+    ).order_by("occurred_on", "pk")
+    return [
+        Fact(
+            f"{e.occurred_on:%Y-%m-%d} 被媒体曝光：{e.description[:40]}",
+            reverse("scoring:assessment", args=[unit.pk, year]) + f"#event-{e.pk}",
+            "一票否决事件",
+        )
+        for e in events
+    ]
+
+
+# Reopened before close-out: the completion the unit reported was contradicted by the acceptance
+# chain's later check (问责建议四). A reopen straight from "completed" is the acceptance itself
+# failing — the ordinary process, not a circumstance.
+_REOPENED_BEFORE_CLOSE_OUT = (CaseState.ACCEPTED, CaseState.REVIEWED, CaseState.PUBLICIZED)
+# Reopened after close-out: the problem came back or the re-check failed (问责建议五).
+_REOPENED_AFTER_CLOSE_OUT = (CaseState.CLOSED, CaseState.FILED)
 
 
 def _missed_after_letter(unit, unit_cases, start, end, today) -> list[Fact]:

@@ -5,6 +5,8 @@ assessor sees they must fill them in. Sources that other parts of the system add
 acceptance opinion, the attachment catalogue, investigation points) are read when present.
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from cases.enums import FINISHED_STATES, AttachmentKind, CaseState
@@ -210,11 +212,38 @@ def _deadline_missed(case, source, today) -> bool:
 
 
 def _repeat(case, source) -> bool:
-    related = [c.receipt_no for c in case.related_cases.all()]
-    if case.is_repeat or related:
-        source["deductions.repeat_complaint"] = "案件记录：重复件" + (
-            f"，关联 {'、'.join(related)}" if related else ""
+    """有重复访: this case was complained about again (a later record links to it as ``repeat_of``)
+    after it was completed, or after its deadline passed unfinished (已办结或应办结未办结).
+
+    The new duplicate record is not the case complained about again: it never gets the deduction
+    from its own repeat flag (docs/rules.md §8.3).
+    """
+    from cases.domain.evidence import received_on
+
+    path = "deductions.repeat_complaint"
+    completed = [
+        timezone.localtime(t.at).date() for t in case.transitions.all() if t.to_state == CaseState.COMPLETED
+    ]
+    thresholds = []
+    if completed:
+        thresholds.append(min(completed))
+    if case.deadline is not None:
+        thresholds.append(case.deadline + timedelta(days=1))
+    repeats = sorted(case.repeats.all(), key=lambda r: (received_on(r), r.pk))
+    counted = [r for r in repeats if thresholds and received_on(r) >= min(thresholds)]
+    if counted:
+        listed = "、".join(f"{r.receipt_no}（{received_on(r):%Y-%m-%d}）" for r in counted)
+        when = (
+            f"于 {min(completed):%Y-%m-%d} 办结" if completed else f"时限 {case.deadline:%Y-%m-%d} 届满未办结"
         )
+        source[path] = f"案件记录：本案{when}后被再次投诉：{listed}"
         return True
-    source["deductions.repeat_complaint"] = "案件记录：未标记重复件"
+    notes = []
+    if repeats:
+        notes.append(
+            "重复投诉 " + "、".join(r.receipt_no for r in repeats) + " 在本案办结或时限届满之前，不计重复访"
+        )
+    if case.repeat_of_id:
+        notes.append(f"本案是对 {case.repeat_of.receipt_no} 的重复投诉，扣分计入原案件")
+    source[path] = "案件记录：" + ("；".join(notes) if notes else "无重复投诉")
     return False

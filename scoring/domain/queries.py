@@ -39,6 +39,7 @@ from ..models import ScoringSheet, UnitAssessment
 from ..permissions import reads_every_unit
 from ..rules import Result, score
 from ..sheet_json import parse_sheets
+from . import unit_result
 
 
 def sheets_visible_to(user) -> QuerySet:
@@ -148,7 +149,7 @@ class CaseScore:
 
 @dataclass
 class UnitResult:
-    """A unit's year: average case score, case count, task grades, override and rank.
+    """A unit's year: average case score, case count, task grades, forcing events, result and rank.
 
     ``count`` is the cases with a submitted sheet (the average is over these); ``pending`` the
     cases whose self-assessment is still a draft (未提交), which are left out of the average.
@@ -166,6 +167,7 @@ class UnitResult:
     cases: list[CaseScore] = field(default_factory=list)
     grades: dict[str, int] = field(default_factory=dict)
     assessment: UnitAssessment | None = None
+    events: list = field(default_factory=list)
     rank: int | None = None
 
     @cached_property
@@ -177,12 +179,30 @@ class UnitResult:
         return total / self.count
 
     @property
-    def overridden(self) -> bool:
-        return bool(self.assessment and self.assessment.override_kind)
+    def forced(self) -> bool:
+        """A 重大问题 / 通报批评 / 媒体曝光 event of the year (not revoked): 不合格 and last."""
+        return bool(self.events)
+
+    @cached_property
+    def task_level(self):
+        return unit_result.task_level(self.grades)
+
+    @cached_property
+    def case_level(self):
+        return unit_result.case_level(self.average)
+
+    @cached_property
+    def level(self):
+        """The unit's result (ResultLevel) by the rule of docs/rules.md §8.5, or None (未评定)."""
+        return unit_result.combine(self.task_level, self.case_level, forced=self.forced)
 
     @property
     def verdict(self) -> str:
-        return "不合格" if self.overridden else ""
+        return self.level.label if self.level else "未评定"
+
+    @cached_property
+    def explanation(self) -> str:
+        return unit_result.explain(self.task_level, self.case_level, self.level, self.events)
 
 
 def _year_sheets(year: int) -> QuerySet:
@@ -191,7 +211,7 @@ def _year_sheets(year: int) -> QuerySet:
 
 
 def counted_sums(year: int) -> dict[int, dict]:
-    """{unit id: {"count", "reviewed", "pending", "sums": {denominator: sum of numerators}}} in one query.
+    """{unit id: {"count", "reviewed", "pending", "sums": {denominator: sum of numerators}}} in two queries.
 
     Per case and locality the submitted review counts, else the submitted self-assessment; a
     self-assessment still in draft (never submitted, perhaps only prefilled) is counted apart as
@@ -205,17 +225,21 @@ def counted_sums(year: int) -> dict[int, dict]:
         version=SheetVersion.REVIEW,
         status=SheetStatus.SUBMITTED,
     )
-    counted = _year_sheets(year).filter(
-        Q(version=SheetVersion.REVIEW, status=SheetStatus.SUBMITTED)
-        | (Q(version=SheetVersion.SELF) & ~Exists(submitted_review))
-    )
-    rows = (
-        counted.values("locality_id", "status", "total_den")
-        .annotate(
-            n=Count("pk"), num=Sum("total_num"), reviewed=Count("pk", filter=Q(version=SheetVersion.REVIEW))
+    # Two grouped queries, not one with an OR: alone, the NOT EXISTS becomes a hash anti-join
+    # (PostgreSQL runs the OR form as a correlated sub-plan per sheet: ~1 s at 25 000 sheets).
+    reviews = _year_sheets(year).filter(version=SheetVersion.REVIEW, status=SheetStatus.SUBMITTED)
+    selves = _year_sheets(year).filter(version=SheetVersion.SELF).exclude(Exists(submitted_review))
+    rows = []
+    for counted in (reviews, selves):
+        rows += list(
+            counted.values("locality_id", "status", "total_den")
+            .annotate(
+                n=Count("pk"),
+                num=Sum("total_num"),
+                reviewed=Count("pk", filter=Q(version=SheetVersion.REVIEW)),
+            )
+            .order_by()
         )
-        .order_by()
-    )
     out: dict[int, dict] = {}
     for row in rows:
         unit = out.setdefault(row["locality_id"], {"count": 0, "reviewed": 0, "pending": 0, "sums": {}})
@@ -257,7 +281,7 @@ def score_year(year: int, *, unit_ids=None) -> dict[int, list[CaseScore]]:
 
 
 def year_results(user, year: int, *, all_units: bool = False, with_cases: bool = False) -> list[UnitResult]:
-    """The ranking of ``year`` for the units the user may see; overridden units last (docs/rules.md §8).
+    """The ranking of ``year`` for the units the user may see; units with a forcing event last (docs/rules.md §8.5).
 
     The rank is among every unit of the year, also for a unit user who sees only their own rows.
     ``with_cases`` also loads every visible unit's case scores (for the exports).
@@ -279,11 +303,26 @@ def attach_cases(results: list[UnitResult], year: int) -> None:
 
 
 def _all_results(year: int) -> list[UnitResult]:
+    """Every unit of the year: with a sheet, an assessment, a graded task it leads or an event.
+
+    A fixed number of queries whatever the number of cases and tasks: the sheet sums, the
+    assessments, the events, the task grade counts (grouped SQL) and the units.
+    """
+    from rectification.models import RectificationTask
+
+    from ..models import AssessmentEvent
+
     sums = counted_sums(year)
     assessments = {a.unit_id: a for a in UnitAssessment.objects.filter(year=year)}
-    unit_ids = set(sums) | set(assessments)
+    events: dict[int, list] = defaultdict(list)
+    for event in AssessmentEvent.objects.filter(year=year, revoked_at__isnull=True).order_by(
+        "occurred_on", "pk"
+    ):
+        events[event.unit_id].append(event)
+    task_units = RectificationTask.objects.filter(annual_targets__year=year, lead_unit__isnull=False)
+    grades = task_grade_counts(year, unit_ids=task_units.values("lead_unit_id"))
+    unit_ids = set(sums) | set(assessments) | set(events) | set(grades)
     units = {u.pk: u for u in Unit.objects.filter(pk__in=sorted(unit_ids))}
-    grades = task_grade_counts(year, unit_ids=sorted(unit_ids))
     results = [
         UnitResult(
             unit=units[pk],
@@ -291,6 +330,7 @@ def _all_results(year: int) -> list[UnitResult]:
             **sums.get(pk, {}),
             grades=grades.get(pk, {}),
             assessment=assessments.get(pk),
+            events=events.get(pk, []),
         )
         for pk in unit_ids
     ]
@@ -298,20 +338,19 @@ def _all_results(year: int) -> list[UnitResult]:
 
 
 def rank(results: list[UnitResult]) -> list[UnitResult]:
-    """Order by score (highest first) with competition ranks (1, 2, 2, 4); overridden units come
-    last whatever their score, then units without cases, unranked."""
+    """Order by result then average (docs/rules.md §8.5) with competition ranks (1, 2, 2, 4);
+    units with a forcing event share the last rank; units with nothing to rate are unranked."""
 
     def key(r: UnitResult):
-        group = 1 if r.overridden else (2 if r.average is None else 0)
-        return (group, -(r.average or 0), r.unit.sort_order, r.unit.pk)
+        return (*unit_result.rank_key(r.level, r.average, r.forced), r.unit.sort_order, r.unit.pk)
 
     ordered = sorted(results, key=key)
     previous, previous_rank = None, 0
     for position, result in enumerate(ordered, start=1):
-        if result.average is None and not result.overridden:
+        if result.level is None:
             result.rank = None
             continue
-        marker = (result.overridden, result.average)
+        marker = unit_result.rank_key(result.level, result.average, result.forced)
         result.rank = previous_rank if marker == previous else position
         previous, previous_rank = marker, result.rank
     return ordered
@@ -325,8 +364,9 @@ def task_grade_counts(year: int, *, unit_ids) -> dict[int, dict[str, int]]:
     from rectification.models import AnnualTarget, RectificationTask
 
     has_target = AnnualTarget.objects.filter(task=OuterRef("pk"), year=year)
+    unit_ids = unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids)
     rows = (
-        RectificationTask.objects.filter(Exists(has_target), lead_unit__in=list(unit_ids))
+        RectificationTask.objects.filter(Exists(has_target), lead_unit__in=unit_ids)
         .annotate(grade=grade_expression(year))
         .exclude(grade=GRADE_NONE)
         .order_by()
@@ -421,3 +461,42 @@ def assessment_or_new(unit, year: int):
     from ..models import UnitAssessment
 
     return UnitAssessment.objects.filter(unit=unit, year=year).first() or UnitAssessment(unit=unit, year=year)
+
+
+# ---------------------------------------------------------------- consequences (附件1 六)
+
+
+def referrals_visible_to(user) -> QuerySet:
+    """问责移送: every referral for the read-all roles, else the user's units' referrals."""
+    from ..models import AccountabilityReferral
+
+    qs = AccountabilityReferral.objects.select_related("unit", "recorded_by")
+    if reads_every_unit(user):
+        return qs
+    unit_ids = access_of(user).unit_ids
+    return qs.filter(unit_id__in=sorted(unit_ids)) if unit_ids else qs.none()
+
+
+def unit_talks_visible_to(user) -> QuerySet:
+    """Unit-level 约谈 (no task, no case): every one for the read-all roles, else the user's units'."""
+    from supervision.models import AdmonitionTalk
+
+    qs = AdmonitionTalk.objects.filter(task__isnull=True, case__isnull=True).select_related("unit")
+    if reads_every_unit(user):
+        return qs
+    unit_ids = access_of(user).unit_ids
+    return qs.filter(unit_id__in=sorted(unit_ids)) if unit_ids else qs.none()
+
+
+TALK_STATES = {"open": "限期整改中", "overdue": "整改逾期", "done": "已整改"}
+
+
+def unit_talks_in_state(qs: QuerySet, state: str, today: date) -> QuerySet:
+    """``state``: open (requirements not yet met), overdue (open and past the deadline), done; else all."""
+    if state == "open":
+        return qs.filter(rectify_deadline__isnull=False, rectified_on__isnull=True)
+    if state == "overdue":
+        return qs.filter(rectify_deadline__lt=today, rectified_on__isnull=True)
+    if state == "done":
+        return qs.filter(rectified_on__isnull=False)
+    return qs

@@ -9,13 +9,12 @@ from django.utils import timezone
 
 from cases.domain.errors import DomainError
 
-from ..enums import AssessmentState, OverrideKind, ScorePart, SheetStatus, SheetVersion
+from ..enums import AssessmentState, ScorePart, SheetStatus, SheetVersion
 from ..items import changed_paths, flatten, spec_of
 from ..models import AssessmentStep, ScoringSheet, UnitAssessment
 from ..permissions import (
     can_approve,
     can_edit_sheet,
-    can_override,
     can_publish,
     can_review,
     can_self_assess,
@@ -393,23 +392,6 @@ def _snapshot(assessment: UnitAssessment) -> None:
             assessment.published_score = "" if result.average is None else fmt2(result.average)
             assessment.published_rank = result.rank
             return
-
-
-def set_override(assessment: UnitAssessment, *, kind: str, reason: str, actor) -> UnitAssessment:
-    """Set (or clear with kind "") the one-vote-veto: 不合格 and last, whatever the score."""
-    if not can_override(actor):
-        raise DomainError("只有协调组办公室和领导小组可以认定一票否决情形。")
-    if assessment.state == AssessmentState.PUBLISHED:
-        raise DomainError("结果已公布，不能再更改。")
-    if kind and kind not in OverrideKind.values:
-        raise DomainError("未知的否决情形。", field="override_kind")
-    if kind and not reason.strip():
-        raise DomainError("认定一票否决须填写理由。", field="override_reason")
-    with transaction.atomic():
-        assessment.override_kind, assessment.override_reason = kind, reason.strip() if kind else ""
-        assessment._change_reason = "认定一票否决" if kind else "取消一票否决"
-        assessment.save()
-    return assessment
 
 
 class ImportRefused(DomainError):

@@ -43,8 +43,9 @@ def test_seed_demo_counts_as_the_plan_describes():
 
 
 # Dates that look ahead by nature: deadlines, due dates, an inspection's end, the holiday calendar,
-# a report period's end. Every other date or time in the demo records something that happened.
-FORWARD_FIELDS = {"deadline", "due", "reply_deadline", "end_date", "period_end"}
+# a report period's end, a 约谈's 限期整改 deadline. Every other date or time in the demo records
+# something that happened.
+FORWARD_FIELDS = {"deadline", "due", "reply_deadline", "end_date", "period_end", "rectify_deadline"}
 
 
 @pytest.mark.django_db

@@ -61,7 +61,9 @@ def test_bad_years_and_ids_in_urls_answer_404(login, users, unit_a):
         assert client.get(url).status_code == 404, url
     for url in [
         f"/scoring/units/{unit_a.pk}/0/step/",
-        f"/scoring/units/{unit_a.pk}/99999/override/",
+        f"/scoring/units/{unit_a.pk}/99999/events/new/",
+        f"/scoring/units/{unit_a.pk}/99999/talks/new/",
+        f"/scoring/units/{unit_a.pk}/99999/referrals/new/",
         f"/scoring/sheets/{BIG}/preview/",
         f"/scoring/sheets/{BIG}/review/",
         f"/scoring/sheets/{BIG}/return/",

@@ -95,17 +95,27 @@ def test_assessor_changes_prefilled_item_and_reviewer_sees_it_highlighted(
 def test_office_sees_ranking_with_override_last_and_unit_page(
     users, unit_a, unit_b, page, browser_login, screenshot
 ):
-    from scoring.domain.services import assessment_of, set_override
+    from datetime import date
+
+    from scoring.domain.records import record_event
 
     from .helpers import case_in, make_sheet
 
     make_sheet(case_in(unit_a, 2025, receipt_no="A-2025-1"), unit_a)
     make_sheet(case_in(unit_b, 2025, receipt_no="B-2025-1"), unit_b, plan_reviewed=False)
-    set_override(assessment_of(unit_a, 2025), kind="exposed", reason="被重要媒体曝光", actor=users["office"])
+    record_event(
+        unit=unit_a,
+        year=2025,
+        kind="exposed",
+        occurred_on=date(2025, 5, 1),
+        description="被重要媒体曝光",
+        evidence_url="https://example.invalid/news/2",
+        actor=users["office"],
+    )
     browser_login(users["office"].username)
     page.goto(f"{page.base_url}/scoring/?year=2025")
     rows = page.locator("[data-testid=ranking] tbody tr")
-    assert rows.nth(0).inner_text().split("\t")[:3] == ["1", "乙单位", "86.25"]
+    assert rows.nth(0).inner_text().split("\t")[:4] == ["1", "乙单位", "良好", "86.25"]
     assert "不合格" in rows.nth(1).inner_text()
     screenshot("scoring-6-ranking")
     page.click("[data-testid=ranking] >> text=甲单位")

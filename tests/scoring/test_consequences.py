@@ -22,8 +22,14 @@ pytestmark = pytest.mark.usefixtures("rewritable_logs")
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def facts(unit, year=2025, *, today=date(2026, 1, 15), kind="accountability"):
-    return [(f.label, f.text, f.url) for f in consequences_for(unit, year, today=today)[kind]]
+def facts(unit, year=2025, *, today=date(2026, 1, 15), kind="accountability", numbers=(3, 4, 5)):
+    """The facts of reward suggestion 1 (kind "rewards"), or of the given accountability
+    circumstances (by default 三、四、五, the ones these tests build data for)."""
+    found = consequences_for(unit, year, today=today)
+    if kind == "rewards":
+        return [(f.label, f.text, f.url) for f in found["rewards"][0].facts]
+    by_number = {c.number: c for c in found["circumstances"]}
+    return [(f.label, f.text, f.url) for n in numbers for f in by_number[n].facts]
 
 
 def task_with(unit, *, done=(True, True), year=2025, reached=True, **kwargs):
@@ -305,14 +311,14 @@ def test_consequences_query_count_same_for_one_and_many_facts(users, unit_a, dja
         reopened(case, CaseState.CLOSED, date(2025, 4, 1))
 
     one_of_each(0)
-    with django_assert_num_queries(8) as one:
+    with django_assert_num_queries(18) as one:
         found = consequences_for(unit_a, 2025, today=date(2026, 1, 15))
-    assert (len(found["rewards"]), len(found["accountability"])) == (1, 4)
+    assert (len(found["rewards"][0].facts), len(found["accountability"])) == (1, 9)
     for n in range(1, 6):
         one_of_each(n)
     with django_assert_num_queries(len(one.captured_queries)):
         found = consequences_for(unit_a, 2025, today=date(2026, 1, 15))
-    assert (len(found["rewards"]), len(found["accountability"])) == (6, 24)
+    assert (len(found["rewards"][0].facts), len(found["accountability"])) == (6, 44)
 
 
 @pytest.mark.django_db

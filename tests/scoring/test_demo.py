@@ -26,3 +26,26 @@ def test_seed_demo_scores_the_look_back_year(users):
     draft = ScoringSheet.objects.get(case__receipt_no="D2LN202107160012")
     assert draft.status == SheetStatus.DRAFT
     assert draft.provenance["territorial[0].case_leader"] == "案件记录：包案领导 示例包案领导（分管领导）"
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_the_fail_unit_its_talk_referral_and_calendar(users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scoring.enums import ReferralOutcome
+    from scoring.models import AccountabilityReferral, AssessmentDate, AssessmentEvent
+    from supervision.models import AdmonitionTalk
+
+    call_command("seed_demo", "--force", verbosity=0)
+    [event] = AssessmentEvent.objects.filter(year=2018)
+    assert event.unit.name == "千山风景区自然资源分局" and event.kind == "criticised"
+    [talk] = AdmonitionTalk.objects.filter(unit=event.unit, assessment_year=2018)
+    assert talk.task_id is None and talk.case_id is None
+    assert talk.rectify_deadline == timezone.localdate() + timedelta(days=20) and talk.rectified_on is None
+    [referral] = AccountabilityReferral.objects.filter(unit=event.unit)
+    assert referral.outcome == ReferralOutcome.HELD and referral.outcome_detail
+    assert AssessmentDate.objects.filter(year=2018).count() == 5
+    results = year_results(users["office"], 2018)
+    assert results[-1].unit == event.unit and results[-1].forced

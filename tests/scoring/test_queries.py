@@ -7,7 +7,8 @@ import pytest
 
 from org.permissions import access_of
 from scoring.domain.queries import score_year, year_results
-from scoring.domain.services import assessment_of, set_override
+from scoring.domain.records import record_event
+from scoring.domain.services import assessment_of
 from scoring.enums import OverrideKind, SheetStatus, SheetVersion
 from tests.factories import UnitFactory
 
@@ -77,17 +78,23 @@ def test_overridden_unit_is_last_whatever_its_score_and_ties_share_a_rank(users,
     make_sheet(case_in(unit_b, 2025), unit_b, plan_reviewed=False)  # 86.25
     make_sheet(case_in(tied, 2025), tied, plan_reviewed=False)  # 86.25
     assessment_of(empty, 2025)
-    set_override(
-        assessment_of(best, 2025), kind=OverrideKind.EXPOSED, reason="被央视曝光", actor=users["office"]
+    record_event(
+        unit=best,
+        year=2025,
+        kind=OverrideKind.EXPOSED,
+        occurred_on=date(2025, 6, 1),
+        description="被央视曝光",
+        evidence_url="https://example.invalid/news/1",
+        actor=users["office"],
     )
 
     ranking = [(r.unit.name, r.rank, r.verdict) for r in year_results(users["office"], 2025)]
     assert ranking == [
-        ("乙单位", 1, ""),
-        ("丁单位", 1, ""),
-        ("甲单位", 3, ""),
+        ("乙单位", 1, "良好"),
+        ("丁单位", 1, "良好"),
+        ("甲单位", 3, "不合格"),
         ("丙单位", 4, "不合格"),
-        ("戊单位", None, ""),
+        ("戊单位", None, "未评定"),
     ]
 
 
@@ -104,7 +111,7 @@ def test_unit_user_sees_own_row_with_the_rank_among_all_units(users, unit_a, uni
 def test_year_results_query_count_does_not_grow_with_cases(users, unit_a, unit_b, django_assert_num_queries):
     make_sheet(case_in(unit_a, 2025), unit_a)
     access_of(users["office"])  # the user's roles are read once per request, not per row
-    with django_assert_num_queries(4) as one:
+    with django_assert_num_queries(6) as one:
         year_results(users["office"], 2025)
     for unit in (unit_a, unit_b):
         for _ in range(15):
