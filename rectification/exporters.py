@@ -1,12 +1,19 @@
 """整改清单: the rectification plan as a table, one row per measure, grouped by task number.
 
-The same columns are read back by rectification.domain.imports, so export → import is a no-op.
+The same columns are read back by rectification.domain.imports, so export → import is a no-op; the
+status columns after them (任务状态、序时进度、完成情况、年度等次) are for reading only and the
+import ignores them.
 """
 
 from collections.abc import Iterator
+from datetime import date
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
+from .domain.queries import annotate_schedule_status, grade_of, with_latest_progress
+from .enums import ScheduleStatus
+from .grading import Grade
 from .models import Measure, Milestone
 
 COLUMNS = (
@@ -31,6 +38,10 @@ COLUMNS = (
     "时间节点",
 )
 WIDTHS = (10, 6, 40, 30, 20, 20, 18, 18, 10, 14, 30, 12, 6, 10, 40, 20, 10, 12, 40)
+# Read-only columns after the importable ones: what the task's state is today.
+STATUS_COLUMNS = ("任务状态", "序时进度", "完成情况", "年度等次")
+EXPORT_COLUMNS = (*COLUMNS, *STATUS_COLUMNS)
+EXPORT_WIDTHS = (*WIDTHS, 10, 10, 26, 22)
 SHEET_TITLE = "整改清单"
 
 
@@ -39,10 +50,21 @@ def milestones_text(milestones) -> str:
     return "；".join(f"{m.due:%Y-%m-%d} {m.description}" for m in milestones)
 
 
-def task_list_rows(qs: QuerySet) -> Iterator[list]:
-    """Rows of the task list for the tasks of ``qs`` (already scoped); a constant number of queries."""
+def _grade_label(task, year: int, today: date) -> str:
+    grade = grade_of(task, year, today=today)
+    return f"{year}年度 {grade.grade.label}" if isinstance(grade, Grade) else f"{year}年度 未评定（{grade}）"
+
+
+def task_list_rows(qs: QuerySet, *, today: date | None = None) -> Iterator[list]:
+    """Rows of the task list for the tasks of ``qs`` (already scoped); a constant number of queries.
+
+    After the importable columns: the task's status, its schedule status (SQL), its completion
+    (measures done / all, the latest progress report's percentage) and this year's grade."""
+    today = today or timezone.localdate()
+    qs = with_latest_progress(annotate_schedule_status(qs, today))
     tasks = qs.select_related("lead_unit", "supervising_unit", "accepting_unit").prefetch_related(
         "cooperating_units",
+        "annual_targets",
         Prefetch(
             "measures",
             queryset=Measure.objects.select_related("responsible_unit").order_by("seq", "id"),
@@ -65,8 +87,17 @@ def task_list_rows(qs: QuerySet) -> Iterator[list]:
             task.deadline,
         ]
         measures = list(task.measures.all())
+        completion = f"措施完成 {sum(1 for m in measures if m.done)}/{len(measures)}"
+        if task.last_percent is not None:
+            completion += f"，最近报告 {task.last_percent}%"
+        status = [
+            task.get_status_display(),
+            ScheduleStatus(task.schedule_status).label,
+            completion,
+            _grade_label(task, today.year, today),
+        ]
         if not measures:
-            yield [*head, "", "", "", "", "", "", ""]
+            yield [*head, "", "", "", "", "", "", "", *status]
         for measure in measures:
             yield [
                 *head,
@@ -77,8 +108,9 @@ def task_list_rows(qs: QuerySet) -> Iterator[list]:
                 measure.responsible_person,
                 measure.deadline,
                 milestones_text(measure.milestones.all()),
+                *status,
             ]
 
 
 def task_list_sheet(qs: QuerySet):
-    return (SHEET_TITLE, COLUMNS, task_list_rows(qs), WIDTHS)
+    return (SHEET_TITLE, EXPORT_COLUMNS, task_list_rows(qs), EXPORT_WIDTHS)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/<int:pk>/units/<int:unit_id>/", views.report_unit, name="report_unit"),
     path("reports/<int:pk>/deliver/", views.report_deliver, name="report_deliver"),
     path("deliveries/<int:pk>/file/", views.delivery_file, name="delivery_file"),
+    path("ledger-131.xlsx", views.ledger_131, name="ledger_131"),
     path("warnings/", views.warning_list, name="warnings"),
     path("letters/", views.letter_list, name="letters"),
     path("letters/new/", views.letter_new, name="letter_new"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cases.domain.errors import DomainError
 from cases.domain.queries import cases_visible_to
 from cases.enums import CaseState
+from notifications.domain.background import start_job
 from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
@@ -22,7 +23,7 @@ from qianshan.common.pdf import pdf_response
 from qianshan.common.uploads import stored_file_response
 from rectification.domain.queries import tasks_visible_to
 
-from . import charts
+from . import charts, ledger131
 from .domain import escalation
 from .domain.dashboard import dashboard_data
 from .domain.delivery import STANDARD_RECIPIENTS, record_delivery
@@ -554,3 +555,14 @@ def item_escalation(request, kind, pk):
             "access": access_of(request.user),
         },
     )
+
+
+@login_required
+def ledger_131(request):
+    """“131”总台账: every task and case the user may see in one workbook. Below JOB_DIRECT_MAX_ROWS
+    it streams in the request; a bigger one (or 后台导出, a POST) becomes a background job."""
+    name = f"131总台账-{timezone.localdate():%Y%m%d}.xlsx"
+    if request.method != "POST" and ledger131.ledger_size(request.user) < settings.JOB_DIRECT_MAX_ROWS:
+        return xlsx_response(name, [ledger131.ledger_sheet(request.user)])
+    job, _created = start_job("ledger_131", owner=request.user, params={}, filename=name)
+    return redirect("jobs:detail", pk=job.pk)

@@ -53,6 +53,7 @@ class JobType:
 JOB_TYPES: dict[str, JobType] = {
     "case_ledger": JobType("信访案件台账导出", "cases.jobs:export_ledger", ".xlsx"),
     "task_list": JobType("整改任务清单导出", "rectification.jobs:export_task_list", ".xlsx"),
+    "ledger_131": JobType("“131”总台账导出", "supervision.ledger131:export_job", ".xlsx"),
 }
 
 
