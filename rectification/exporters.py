@@ -114,3 +114,67 @@ def task_list_rows(qs: QuerySet, *, today: date | None = None) -> Iterator[list]
 
 def task_list_sheet(qs: QuerySet):
     return (SHEET_TITLE, EXPORT_COLUMNS, task_list_rows(qs), EXPORT_WIDTHS)
+
+
+# --- task rebound ledger (整改任务反弹台账) -------------------------------------------------------
+REBOUND_HEADERS = (
+    "序号",
+    "任务编号",
+    "督察",
+    "牵头单位",
+    "整改措施",
+    "发现日期",
+    "来源",
+    "分类",
+    "反弹情况",
+    "处置措施",
+    "处置完成日期",
+    "任务状态",
+    "记录人",
+)
+REBOUND_WIDTHS = (6, 12, 22, 20, 30, 12, 18, 12, 40, 40, 12, 10, 10)
+
+
+def task_rebound_rows(entries: QuerySet) -> Iterator[list]:
+    """One row per entry of ``entries`` (already scoped); ONE streamed query, dates as dates."""
+    from .enums import TaskStatus
+
+    statuses = dict(TaskStatus.choices)
+    rows = entries.order_by("-found_on", "-pk").values(
+        "task__number",
+        "task__inspection__name",
+        "task__lead_unit__name",
+        "measure__seq",
+        "measure__content",
+        "found_on",
+        "look_back_check__checked_on",
+        "category__name",
+        "description",
+        "disposition",
+        "resolved_on",
+        "task__status",
+        "recorded_by__full_name",
+        "recorded_by__username",
+    )
+    for seq, e in enumerate(rows.iterator(chunk_size=2000), start=1):
+        checked = e["look_back_check__checked_on"]
+        measure = f"措施{e['measure__seq']} {e['measure__content'][:40]}" if e["measure__seq"] else ""
+        yield [
+            seq,
+            e["task__number"],
+            e["task__inspection__name"],
+            e["task__lead_unit__name"],
+            measure,
+            e["found_on"],
+            f"{checked:%Y-%m-%d}回头看检查" if checked else "其他途径发现",
+            e["category__name"] or "未分类",
+            e["description"],
+            e["disposition"],
+            e["resolved_on"],
+            statuses.get(e["task__status"], e["task__status"]),
+            e["recorded_by__full_name"] or e["recorded_by__username"] or "",
+        ]
+
+
+def task_rebound_sheet(entries: QuerySet) -> tuple:
+    return ("整改任务反弹台账", REBOUND_HEADERS, task_rebound_rows(entries), REBOUND_WIDTHS)

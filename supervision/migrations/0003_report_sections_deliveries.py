@@ -8,80 +8,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0004_unit_tags'),
-        ('supervision', '0002_warning_list_sort_indexes'),
+        ("org", "0004_unit_tags"),
+        ("supervision", "0002_warning_list_sort_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalReportDelivery',
+            name="HistoricalReportDelivery",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('recipients', models.CharField(max_length=300, verbose_name='报送对象')),
-                ('delivered_on', models.DateField(verbose_name='报送日期')),
-                ('method', models.CharField(blank=True, max_length=50, verbose_name='报送方式')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('file', models.TextField(max_length=200, verbose_name='报送文件')),
-                ('file_source', models.CharField(max_length=20, verbose_name='文件来源')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='记录时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('delivered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报送人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='supervision.report', verbose_name='报告')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("recipients", models.CharField(max_length=300, verbose_name="报送对象")),
+                ("delivered_on", models.DateField(verbose_name="报送日期")),
+                ("method", models.CharField(blank=True, max_length=50, verbose_name="报送方式")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("file", models.TextField(max_length=200, verbose_name="报送文件")),
+                ("file_source", models.CharField(max_length=20, verbose_name="文件来源")),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="记录时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "delivered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报送人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="supervision.report",
+                        verbose_name="报告",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 报送记录',
-                'verbose_name_plural': 'historical 报送记录',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 报送记录",
+                "verbose_name_plural": "historical 报送记录",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportDelivery',
+            name="ReportDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipients', models.CharField(max_length=300, verbose_name='报送对象')),
-                ('delivered_on', models.DateField(verbose_name='报送日期')),
-                ('method', models.CharField(blank=True, max_length=50, verbose_name='报送方式')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('file', models.FileField(max_length=200, upload_to=supervision.models._delivery_path, verbose_name='报送文件')),
-                ('file_source', models.CharField(max_length=20, verbose_name='文件来源')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('delivered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报送人')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='supervision.report', verbose_name='报告')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recipients", models.CharField(max_length=300, verbose_name="报送对象")),
+                ("delivered_on", models.DateField(verbose_name="报送日期")),
+                ("method", models.CharField(blank=True, max_length=50, verbose_name="报送方式")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=supervision.models._delivery_path, verbose_name="报送文件"
+                    ),
+                ),
+                ("file_source", models.CharField(max_length=20, verbose_name="文件来源")),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "delivered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报送人",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="supervision.report",
+                        verbose_name="报告",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报送记录',
-                'verbose_name_plural': '报送记录',
-                'ordering': ['-delivered_on', '-id'],
+                "verbose_name": "报送记录",
+                "verbose_name_plural": "报送记录",
+                "ordering": ["-delivered_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportSection',
+            name="ReportSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField(default=dict, verbose_name='数据')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='supervision.report', verbose_name='报告')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='责任单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="数据")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="supervision.report",
+                        verbose_name="报告",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告单位分节',
-                'verbose_name_plural': '报告单位分节',
-                'ordering': ['report_id', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('report', 'unit'), name='supervision_reportsection_one_per_unit')],
+                "verbose_name": "报告单位分节",
+                "verbose_name_plural": "报告单位分节",
+                "ordering": ["report_id", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "unit"), name="supervision_reportsection_one_per_unit"
+                    )
+                ],
             },
         ),
     ]
