@@ -147,14 +147,32 @@ def test_office_report_lists_each_units_overdue_and_behind_items(users, unit_a, 
 
 
 @pytest.mark.django_db
-def test_section_page_queries_do_not_grow(users, unit_a, unit_b, login, django_assert_max_num_queries):
-    report = _monthly(unit_a, unit_b, n_extra=30)
-    client = login(users["staff"])
-    url = reverse("supervision:report_unit", args=[report.pk, unit_a.pk])
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(len(ctx)):
-        client.get(reverse("supervision:reports"))
+def test_section_page_report_page_and_list_take_fixed_queries(users, unit_a, unit_b, login):
+    monthly = _monthly(unit_a, unit_b)  # the small fixture
+    staff = login(users["staff"])  # (one test client: each login() switches who it acts as)
+
+    def count(client, url):
+        client.get(url)  # warm the per-user caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    section = lambda r: reverse("supervision:report_unit", args=[r.pk, unit_a.pk])  # noqa: E731
+    few = (count(staff, section(monthly)), count(staff, reverse("supervision:reports")))
+    office = login(users["office"])
+    few_office = count(office, reverse("supervision:report_detail", args=[monthly.pk]))
+    staff = login(users["staff"])
+    insp = InspectionFactory(code="MORE")
+    for i in range(20):  # more units, items and reports
+        unit = UnitFactory(name=f"加单位{i}")
+        TaskFactory(inspection=insp, lead_unit=unit, deadline=date(2026, 2, 1))
+        TaskFactory(inspection=insp, lead_unit=unit_a, deadline=date(2026, 2, 1))
+        CaseFactory(inspection=insp, lead_unit=unit_a, deadline=date(2026, 2, 1))
+    bigger, _ = build_report(ReportKind.WEEKLY, day=AS_OF)
+    assert len(bigger.sections.get(unit=unit_a).data["overdue_tasks"]) == 20
+    assert (count(staff, section(bigger)), count(staff, reverse("supervision:reports"))) == few
+    office = login(users["office"])
+    assert count(office, reverse("supervision:report_detail", args=[bigger.pk])) == few_office
 
 
 @pytest.mark.django_db
@@ -229,3 +247,25 @@ def test_sections_are_bounded_in_size(unit_a, unit_b):
     make_fixture(unit_a, unit_b)
     report, _ = build_report(ReportKind.WEEKLY, day=AS_OF)
     assert ReportSection.objects.filter(report=report).count() == 2
+
+
+@pytest.mark.django_db
+def test_delivery_of_an_uploaded_stamped_copy_keeps_that_file(users, unit_a, unit_b):
+    from tests.pdf import tiny_pdf
+
+    report = _monthly(unit_a, unit_b)
+    upload = SimpleUploadedFile("月报（盖章件）.pdf", tiny_pdf(), content_type="application/pdf")
+    delivery = record_delivery(
+        report,
+        actor=users["office"],
+        recipients=["市督改办"],
+        delivered_on=date(2026, 6, 2),
+        upload=upload,
+        today=date(2026, 6, 3),
+    )
+    assert delivery.file_source == "uploaded" and delivery.original_name == "月报（盖章件）.pdf"
+    assert (
+        delivery.sha256
+        == hashlib.sha256(tiny_pdf()).hexdigest()
+        == hashlib.sha256(delivery.file.read()).hexdigest()
+    )
