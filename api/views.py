@@ -10,6 +10,7 @@ import time
 
 import django_filters
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -49,6 +50,7 @@ from rectification.domain.services import report_progress
 from rectification.models import Measure, ProgressReport
 from scoring.domain.queries import year_results
 from supervision.domain.queries import letters_visible_to, reports_visible_to, warnings_visible_to
+from supervision.domain.report_units import sections_visible_to
 from supervision.domain.reports import dispatch_for_units
 from supervision.enums import ReportKind
 from supervision.exporters import report_sheets
@@ -686,16 +688,22 @@ class ReportDetail(ApiView):
     api_resource = Resource.REPORTS
 
     def get(self, request, pk):
-        report = _visible_report(request, pk)
+        report = _visible_report(request, pk, whole=False)
         return Response(s.ReportDetailSerializer(report, context={"data": report.data}).data)
 
 
-def _visible_report(request, pk):
+def _visible_report(request, pk, *, whole: bool = True):
     """The report as its page shows it to this account: a unit account's daily dispatch holds only
-    its own units' sections and totals; a report the page does not show is a 404."""
+    its own units' sections and totals; of a weekly or monthly report a unit account gets only its
+    own units' sections (``whole`` — the report's files — is a 404); a report the page does not
+    show is a 404."""
     report = get_object_or_404(reports_visible_to(request.user), **by_id(pk))
     access = access_of(request.user)
-    if report.kind == ReportKind.DAILY and not access.reads_all:
+    if report.kind != ReportKind.DAILY and not access.reads_all:
+        if whole:
+            raise Http404
+        report.data = {"unit_sections": [sec.data for sec in sections_visible_to(report, access)]}
+    elif report.kind == ReportKind.DAILY and not access.reads_all:
         report.data = dispatch_for_units(report.data, access.unit_ids)  # as the report page does
     return report
 

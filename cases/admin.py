@@ -9,6 +9,7 @@ from .models import (
     PetitionCase,
     PollutionType,
     ProgressEntry,
+    ReboundCategory,
     ReboundEntry,
     RecheckDraw,
     RecheckVisit,
@@ -80,3 +81,20 @@ class ReboundEntryAdmin(ReadOnlyAdmin):
 class TransferSheetImportAdmin(ReadOnlyAdmin):
     list_display = ["inspection", "batch", "original_name", "state", "uploaded_by", "sha256"]
     list_filter = ["state"]
+
+
+@admin.register(ReboundCategory)
+class ReboundCategoryAdmin(HistoryAdmin):
+    """反弹分类: the office renames the built-in ones and adds its own; built-in codes stay."""
+
+    list_display = ["name", "code", "description", "sort_order", "is_builtin", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "is_builtin"] if obj is not None and obj.is_builtin else ["is_builtin"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A built-in code is used by the re-check and look-back rebounds; one in use is the record.
+        if obj is not None and (obj.is_builtin or obj.case_entries.exists() or obj.task_entries.exists()):
+            return False
+        return super().has_delete_permission(request, obj)

@@ -143,3 +143,31 @@ def seed_extras(ctx) -> None:
                 actor=ctx.users.get("staff"),
             )
     draw_rechecks(date(2021, 8, 1), seed=20210801, actor=ctx.users.get("office"))
+    _rebound(ctx)
+
+
+def _rebound(ctx) -> None:
+    """反弹台账: one round-1 case found rebounded by a complaint (2021-08-18), classified 问题反弹,
+    rectified again and re-closed by 2021-09-30."""
+    from .domain.rebounds import rebound_category
+    from .models import ReboundEntry
+
+    case = (
+        PetitionCase.objects.filter(inspection=ctx.inspections["C1"], state=CaseState.FILED)
+        .order_by("receipt_no")
+        .first()
+    )
+    if case is None:
+        return
+    _, made = ReboundEntry.objects.get_or_create(
+        case=case,
+        found_on=date(2021, 8, 18),
+        defaults={
+            "category": rebound_category("rebounded"),
+            "description": "【示例】群众再次反映夜间噪声扰民，现场核实问题复现。",
+            "disposition": "【示例】责令加装隔音设施并限定作业时间，重新整改后重新验收销号。",
+            "resolved_on": date(2021, 9, 30),
+            "recorded_by": ctx.users.get("office"),
+        },
+    )
+    ctx.count("反弹台账", made)

@@ -111,3 +111,13 @@ class ImportState(models.TextChoices):
     PREVIEWED = "previewed", "待确认"
     CONFIRMED = "confirmed", "已导入"
     REJECTED = "rejected", "有错误未导入"
+
+
+# 反弹分类的内置代码 (分类处置, 正文 三(一)2): code → (name, what the disposition requires).
+REBOUND_CATEGORIES = {
+    "incomplete": ("整改不到位", "整改措施未全部落实或未达到整改标准：完善措施，深入整改，重新验收销号"),
+    "rebounded": ("问题反弹", "已整改的问题再次出现：查明原因，重新整改，重新销号"),
+    "new_problem": ("新发问题", "同一点位出现新的环境问题：按新问题明确责任、标准和时限办理"),
+    "other": ("其他", "其他情形：写明情况和处置措施"),
+}
+REBOUND_DEFAULT = "rebounded"  # what a re-check or look-back that found a rebound is filed as

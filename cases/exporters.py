@@ -245,3 +245,61 @@ def public_rows(qs: QuerySet) -> Iterator[list]:
 def mask_personal(text: str) -> str:
     """Free text as a public page shows it (no names from the database: see public_rows)."""
     return _mask(text)
+
+
+# --- rebound ledger (反弹台账) -------------------------------------------------------------------
+REBOUND_HEADERS = [
+    "序号",
+    "受理编号",
+    "督察",
+    "牵头单位",
+    "发现日期",
+    "来源",
+    "分类",
+    "反弹情况",
+    "处置措施",
+    "处置完成日期",
+    "当前环节",
+    "记录人",
+]
+REBOUND_WIDTHS = [6, 20, 22, 20, 12, 18, 12, 40, 40, 12, 10, 10]
+
+
+def rebound_rows(entries: QuerySet) -> Iterator[list]:
+    """One row per rebound entry of ``entries`` (already scoped); ONE streamed query."""
+    states = _choices("state")
+    rows = entries.order_by("-found_on", "-pk").values(
+        "case__receipt_no",
+        "case__inspection__name",
+        "case__lead_unit__name",
+        "found_on",
+        "visit__draw__month",
+        "category__name",
+        "description",
+        "disposition",
+        "resolved_on",
+        "case__state",
+        "recorded_by__username",
+        "recorded_by__full_name",
+    )
+    for seq, e in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
+        month = e["visit__draw__month"]
+        name = e["recorded_by__full_name"] or e["recorded_by__username"]
+        yield [
+            seq,
+            e["case__receipt_no"],
+            e["case__inspection__name"],
+            e["case__lead_unit__name"] or "",
+            e["found_on"],
+            f"{month:%Y-%m}复查回访" if month else "其他途径发现",
+            e["category__name"] or "未分类",
+            e["description"],
+            e["disposition"],
+            e["resolved_on"],
+            states.get(e["case__state"], e["case__state"]),
+            name or "",
+        ]
+
+
+def rebound_sheet(entries: QuerySet) -> tuple:
+    return ("信访案件反弹台账", REBOUND_HEADERS, rebound_rows(entries), REBOUND_WIDTHS)

@@ -208,8 +208,17 @@ class VisitForm(forms.Form):
 
 
 class DispositionForm(forms.Form):
+    """分类处置 of a rebound (the case and the task rebound ledgers share it)."""
+
+    category = forms.ModelChoiceField(label="分类", queryset=None, empty_label=None)
     disposition = forms.CharField(label="处置措施", widget=forms.Textarea(attrs={"rows": 3}))
     resolved_on = forms.DateField(label="处置完成日期", required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .domain.rebounds import active_categories
+
+        self.fields["category"].queryset = active_categories()
 
 
 class PointForm(forms.Form):

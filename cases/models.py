@@ -338,6 +338,14 @@ class ReboundEntry(models.Model):
         related_name="rebound",
     )
     found_on = models.DateField("发现日期")
+    category = models.ForeignKey(
+        "cases.ReboundCategory",
+        verbose_name="分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_entries",
+    )
     description = models.TextField("反弹情况")
     disposition = models.TextField("处置措施", blank=True)
     resolved_on = models.DateField("处置完成日期", null=True, blank=True)
@@ -462,3 +470,25 @@ class TransferSheetImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ReboundCategory(models.Model):
+    """反弹分类 (分类处置): why a closed problem is back — 整改不到位、问题反弹、新发问题 … — for the case
+    and the task rebound ledgers. The built-in codes (REBOUND_CATEGORIES) are seeded by a migration
+    and cannot be deleted; the office may rename them and add its own in the admin."""
+
+    code = models.CharField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=30, unique=True)
+    description = models.CharField("处置要求", max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_builtin = models.BooleanField("内置", default=False, editable=False)
+    is_active = models.BooleanField("启用", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "反弹分类"
+        verbose_name_plural = "反弹分类"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name

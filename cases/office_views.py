@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from notifications.domain.background import start_job
 from org.enums import Role
 from org.permissions import access_of
 from qianshan.common.errors import show_refusal
-from qianshan.common.excel import XLSX_CONTENT_TYPE
+from qianshan.common.excel import XLSX_CONTENT_TYPE, xlsx_response
 
 from .domain.errors import DomainError
 from .domain.evidence import Upload
@@ -29,6 +30,7 @@ from .domain.importing import (
 from .domain.queries import cases_visible_to
 from .domain.rechecks import draw_rechecks, record_rebound_disposition, record_visit
 from .enums import AttachmentKind
+from .exporters import rebound_sheet
 from .forms import DispositionForm, DrawForm, ImportForm, VisitForm
 from .jobs import import_rows
 from .models import ReboundEntry, RecheckDraw, RecheckVisit, TransferSheetImport
@@ -182,8 +184,10 @@ def recheck_visit(request, pk):
 def rebound_list(request):
     """反弹台账: rebounds of the cases the user may see."""
     entries = ReboundEntry.objects.filter(case__in=cases_visible_to(request.user)).select_related(
-        "case__inspection", "case__lead_unit", "visit__draw", "recorded_by"
+        "case__inspection", "case__lead_unit", "visit__draw", "recorded_by", "category"
     )
+    if request.GET.get("format") == "xlsx":  # 反弹台账导出: the same rows, dates as real dates
+        return xlsx_response(f"信访案件反弹台账-{timezone.localdate():%Y%m%d}.xlsx", [rebound_sheet(entries)])
     return render(
         request,
         "cases/rebounds.html",
@@ -196,7 +200,12 @@ def rebound_disposition(request, pk):
     _require_office(request)
     entry = get_object_or_404(ReboundEntry.objects.select_related("case"), pk=pk)
     form = DispositionForm(
-        request.POST or None, initial={"disposition": entry.disposition, "resolved_on": entry.resolved_on}
+        request.POST or None,
+        initial={
+            "category": entry.category_id,
+            "disposition": entry.disposition,
+            "resolved_on": entry.resolved_on,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ from .models import (
     Milestone,
     ProgressReport,
     RectificationTask,
+    TaskReboundEntry,
     TaskStepRecord,
 )
 
@@ -79,3 +80,9 @@ class AttachmentAdmin(ReadOnlyAdmin):
 @admin.register(TaskStepRecord)
 class TaskStepRecordAdmin(ReadOnlyAdmin):
     list_display = ["task", "step", "from_status", "to_status", "actor", "at"]
+
+
+@admin.register(TaskReboundEntry)
+class TaskReboundEntryAdmin(ReadOnlyAdmin):
+    list_display = ["task", "found_on", "category", "resolved_on"]
+    list_filter = ["category"]

@@ -83,6 +83,7 @@ def seed(ctx) -> None:
     _round2(ctx)
     _close_out_steps(ctx)
     _look_back(ctx)
+    _rebound(ctx)
     _progress(ctx)
 
 
@@ -238,6 +239,43 @@ def _look_back(ctx) -> None:
             },
         )
         ctx.count("回头看检查", made)
+
+
+def _rebound(ctx) -> None:
+    """整改任务反弹台账: R1-24's look-back found the problem back (2021-10-12); classified 整改不到位,
+    rectified again and re-closed by 2021-12-20 — the task keeps its closed status."""
+    from cases.domain.rebounds import rebound_category
+
+    from .models import TaskReboundEntry
+
+    task = RectificationTask.objects.filter(inspection=ctx.inspections["C1"], number="R1-24").first()
+    measure = task and task.measures.order_by("seq", "pk").first()
+    if measure is None:
+        return
+    check, made = LookBackCheck.objects.get_or_create(
+        measure=measure,
+        checked_on=date(2021, 10, 12),
+        defaults={
+            "inspector": "【示例】协调组检查组",
+            "result": LookBackResult.REBOUNDED,
+            "notes": "【示例】现场发现部分点位问题复现，整改措施未完全落实。",
+        },
+    )
+    ctx.count("回头看检查", made)
+    _, made = TaskReboundEntry.objects.get_or_create(
+        look_back_check=check,
+        defaults={
+            "task": task,
+            "measure": measure,
+            "found_on": check.checked_on,
+            "category": rebound_category("incomplete"),
+            "description": check.notes,
+            "disposition": "【示例】完善整改措施，责任单位深入整改并重新组织验收、销号。",
+            "resolved_on": date(2021, 12, 20),
+            "recorded_by": ctx.users.get("office"),
+        },
+    )
+    ctx.count("整改任务反弹", made)
 
 
 def _progress(ctx) -> None:

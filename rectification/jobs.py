@@ -11,7 +11,7 @@ from notifications.domain.background import JobError, JobOutcome
 from qianshan.common.excel import write_xlsx
 
 from .domain.queries import tasks_visible_to
-from .exporters import COLUMNS, SHEET_TITLE, WIDTHS, task_list_rows
+from .exporters import EXPORT_COLUMNS, EXPORT_WIDTHS, SHEET_TITLE, task_list_rows
 from .filters import TaskFilter
 
 CHUNK = 500  # tasks per round of the prefetching export query
@@ -43,7 +43,7 @@ def export_task_list(job, progress, out_path) -> None:
             if last is not None:
                 progress.advance()
 
-    write_xlsx([(SHEET_TITLE, COLUMNS, rows(), WIDTHS)], target=out_path)
+    write_xlsx([(SHEET_TITLE, EXPORT_COLUMNS, rows(), EXPORT_WIDTHS)], target=out_path)
 
 
 def store_upload(data: bytes, *, owner) -> str:

@@ -326,3 +326,48 @@ class TaskStepRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.number} {self.get_step_display()}"
+
+
+class TaskReboundEntry(models.Model):
+    """整改任务反弹台账: a task whose rectification did not hold (回头看 found a rebound, or the office
+    recorded one), classified and handled like the case rebound ledger (分类处置、台账式管理)."""
+
+    task = models.ForeignKey(
+        RectificationTask, verbose_name="整改任务", on_delete=models.PROTECT, related_name="rebounds"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name="整改措施", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    look_back_check = models.OneToOneField(
+        LookBackCheck,
+        verbose_name="回头看检查",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rebound",
+    )
+    found_on = models.DateField("发现日期")
+    category = models.ForeignKey(
+        "cases.ReboundCategory",
+        verbose_name="分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="task_entries",
+    )
+    description = models.TextField("反弹情况")
+    disposition = models.TextField("处置措施", blank=True)
+    resolved_on = models.DateField("处置完成日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "org.User", verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "整改任务反弹台账"
+        verbose_name_plural = "整改任务反弹台账"
+        ordering = ["-found_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} {self.found_on}"

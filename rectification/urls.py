@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rebound_views, views
 
 app_name = "rectification"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("export.xlsx", views.task_export, name="export"),
     path("import/", views.task_import, name="import"),
     path("look-back/", views.look_back, name="look_back"),
+    path("rebounds/", rebound_views.rebound_list, name="rebounds"),
+    path("rebounds/<int:pk>/", rebound_views.rebound_edit, name="rebound_edit"),
     path("plan/", views.plan, name="plan"),
     path("plan/<int:unit_pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("grades/", views.grades, name="grades"),

@@ -9,6 +9,7 @@ from .models import (
     JobRun,
     LetterCounter,
     Report,
+    ReportDelivery,
     SupervisionLetter,
 )
 
@@ -53,3 +54,10 @@ class JobRunAdmin(ReadOnlyAdmin):
 @admin.register(LetterCounter)
 class LetterCounterAdmin(ReadOnlyAdmin):
     list_display = ["year", "last_serial"]
+
+
+@admin.register(ReportDelivery)
+class ReportDeliveryAdmin(ReadOnlyAdmin):
+    """报送记录: made on the report page with its PDF and SHA-256; read here, never edited."""
+
+    list_display = ["report", "recipients", "delivered_on", "delivered_by", "sha256"]

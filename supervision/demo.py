@@ -1,5 +1,6 @@
 """Demo supervision records (示例数据): a warning sweep, one letter, a talk, and the reports of
-the current day, previous week and month.
+the current day, previous week and month (each unit's sections; the monthly one delivered to
+市委、市政府、市督改办 with its PDF).
 
 The sweep and the reports depend on the day they run, so the demo is pinned to the day it was
 first seeded: once any report or warning exists, the demo's records are there (they are all made
@@ -8,6 +9,7 @@ nothing."""
 
 from django.utils import timezone
 
+from .domain.delivery import STANDARD_RECIPIENTS, record_delivery
 from .domain.escalation import issue_letter, record_talk
 from .domain.reports import build_report
 from .domain.warnings import sweep_warnings
@@ -45,5 +47,17 @@ def seed(ctx) -> None:
             )
             ctx.count("约谈", True)
     for kind in (ReportKind.DAILY, ReportKind.WEEKLY, ReportKind.MONTHLY):
-        _, made = build_report(kind, day=today)
+        report, made = build_report(kind, day=today)
         ctx.count("调度报告", made)
+        if kind == ReportKind.MONTHLY and office is not None and not report.deliveries.exists():
+            # 报送: the monthly report sent to 市委、市政府、市督改办 the day it was built, its PDF kept
+            record_delivery(
+                report,
+                actor=office,
+                recipients=list(STANDARD_RECIPIENTS),
+                delivered_on=today,
+                method="机要交换",
+                note="【示例】月度整改情况报告。",
+                today=today,
+            )
+            ctx.count("报送记录", True)

@@ -69,3 +69,34 @@ class ReferralForm(forms.Form):
     referred_on = forms.DateField(label="移送日期", widget=DATE)
     recipient = forms.CharField(label="移送机关", max_length=100, initial="千山风景区纪工委")
     facts = forms.CharField(label="问题线索", widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class DeliveryForm(forms.Form):
+    """报送登记: to whom, when, how; the PDF is the report's own unless a stamped copy is uploaded."""
+
+    recipients = forms.MultipleChoiceField(
+        label="报送对象",
+        choices=[(n, n) for n in ("市委", "市政府", "市督改办")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other_recipients = forms.CharField(
+        label="其他报送对象", max_length=200, required=False, help_text="多个用顿号“、”分隔"
+    )
+    delivered_on = forms.DateField(label="报送日期", widget=DATE)
+    method = forms.CharField(
+        label="报送方式", max_length=50, required=False, help_text="如：机要交换、电子公文"
+    )
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    file = forms.FileField(
+        label="报送文件（PDF）",
+        required=False,
+        help_text="留空则由系统生成本报告的 PDF 作为报送文件；已盖章的报送件请在此上传。",
+    )
+
+    def recipient_list(self) -> list[str]:
+        other = self.cleaned_data.get("other_recipients") or ""
+        return [
+            *self.cleaned_data.get("recipients", []),
+            *other.replace("，", "、").replace(",", "、").split("、"),
+        ]

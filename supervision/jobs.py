@@ -6,6 +6,7 @@ rendered by a worker; a smaller one (and every workbook under JOB_DIRECT_MAX_ROW
 answered in the request (docs/operations-scale.md).
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from notifications.domain.background import JobError
@@ -24,6 +25,8 @@ def report_for(user, pk) -> Report:
     """The report as ``user`` may read it (a unit user's dispatch: their own units only); else 404."""
     report = get_object_or_404(reports_visible_to(user), pk=pk)
     access = access_of(user)
+    if report.kind != ReportKind.DAILY and not access.reads_all:
+        raise Http404  # a unit user reads a weekly or monthly report through their own section only
     if report.kind == ReportKind.DAILY and not access.reads_all:
         # A unit user sees only their own units' sections and totals of the dispatch.
         report.data = dispatch_for_units(report.data, access.unit_ids)

@@ -321,3 +321,64 @@ class ClueReferral(ItemLinked):
 
     def __str__(self) -> str:
         return f"线索移送 {self.referred_on} {self.item_label}"
+
+
+class ReportSection(models.Model):
+    """报告分单位分节: one lead unit's own part of a weekly or monthly report.
+
+    Built with the report (supervision.domain.report_units) and never changed: ``data`` holds the
+    unit's figures and its overdue and behind-schedule items (at most SECTION_LIMIT of each, with
+    the totals and the links to the unit's full filtered lists). A unit user reads only the
+    sections of their own units; another unit's section is 404.
+    """
+
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="sections")
+    unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField("数据", default=dict)
+
+    class Meta:
+        verbose_name = "报告单位分节"
+        verbose_name_plural = "报告单位分节"
+        ordering = ["report_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "unit"], name="%(app_label)s_%(class)s_one_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.data.get('unit', self.unit_id)}"
+
+
+def _delivery_path(instance, filename: str) -> str:
+    # The stored name is the content hash: no user-chosen path.
+    return f"report-deliveries/{instance.sha256[:2]}/{instance.sha256}.pdf"
+
+
+class ReportDelivery(models.Model):
+    """报送记录: the monthly report as sent to 市委、市政府、市督改办 — to whom, when, by whom, and the
+    exact PDF sent (kept as a file with its SHA-256, so anyone can check a copy against it)."""
+
+    report = models.ForeignKey(
+        Report, verbose_name="报告", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    recipients = models.CharField("报送对象", max_length=300)
+    delivered_on = models.DateField("报送日期")
+    method = models.CharField("报送方式", max_length=50, blank=True)
+    note = models.TextField("说明", blank=True)
+    file = models.FileField("报送文件", upload_to=_delivery_path, max_length=200)
+    file_source = models.CharField("文件来源", max_length=20)  # "generated" / "uploaded"
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报送记录"
+        verbose_name_plural = "报送记录"
+        ordering = ["-delivered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} 报送{self.recipients}（{self.delivered_on}）"

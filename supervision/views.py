@@ -20,11 +20,13 @@ from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.listing import paginate, query_without_page
 from qianshan.common.pdf import pdf_response
+from qianshan.common.uploads import stored_file_response
 from rectification.domain.queries import tasks_visible_to
 
-from . import charts
+from . import charts, ledger131
 from .domain import escalation
 from .domain.dashboard import dashboard_data
+from .domain.delivery import STANDARD_RECIPIENTS, record_delivery
 from .domain.queries import (
     escalation_history,
     letters_visible_to,
@@ -32,11 +34,14 @@ from .domain.queries import (
     reports_visible_to,
     warnings_visible_to,
 )
+from .domain.report_units import sections_visible_to
 from .domain.reports import send_report
+from .enums import ReportKind
 from .exporters import report_sheets
 from .forms import (
     UNRESOLVED,
     DashboardFilterForm,
+    DeliveryForm,
     LetterFilterForm,
     LetterForm,
     ReferralForm,
@@ -46,6 +51,7 @@ from .forms import (
     WarningFilterForm,
 )
 from .jobs import report_filename, report_for, report_row_count
+from .models import Report, ReportDelivery
 from .sorting import warning_sorting
 
 STATE_COLOURS = {
@@ -249,10 +255,86 @@ def _report_job(request, report, kind: str, filename: str, *, limit: int):
 
 @login_required
 def report_detail(request, pk):
+    access = access_of(request.user)
+    if not access.reads_all:
+        report = get_object_or_404(reports_visible_to(request.user).defer("data"), pk=pk)
+        if report.kind != ReportKind.DAILY:
+            return report_units_page(request, report, access)
     report = _visible_report(request, pk)
     return render(
-        request, "supervision/report_detail.html", {"report": report, "access": access_of(request.user)}
+        request,
+        "supervision/report_detail.html",
+        {
+            "report": report,
+            "access": access,
+            "deliveries": report.deliveries.select_related("delivered_by"),
+            "can_deliver": access.writes_all and report.kind != ReportKind.DAILY,
+        },
     )
+
+
+def report_units_page(request, report, access):
+    """A unit user's view of a weekly or monthly report: their own units' sections only."""
+    sections = list(sections_visible_to(report, access).order_by("id"))
+    if len(sections) == 1:
+        return redirect("supervision:report_unit", pk=report.pk, unit_id=sections[0].unit_id)
+    return render(request, "supervision/report_units.html", {"report": report, "sections": sections})
+
+
+@login_required
+def report_unit(request, pk, unit_id):
+    """One unit's section of a weekly or monthly report; another unit's section is 404."""
+    access = access_of(request.user)
+    report = get_object_or_404(reports_visible_to(request.user).defer("data"), pk=pk)
+    section = get_object_or_404(sections_visible_to(report, access), unit_id=unit_id)
+    return render(
+        request,
+        "supervision/report_unit.html",
+        {"report": report, "section": section, "s": section.data, "access": access},
+    )
+
+
+@login_required
+def report_deliver(request, pk):
+    """报送登记 (office): record that the report went to 市委、市政府、市督改办, with the PDF sent."""
+    _office_only(request)
+    report = get_object_or_404(Report.objects.defer("data"), pk=pk)
+    if report.kind == ReportKind.DAILY:
+        raise Http404
+    initial = {"recipients": list(STANDARD_RECIPIENTS), "delivered_on": timezone.localdate()}
+    form = DeliveryForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        report = Report.objects.get(pk=pk)  # the PDF is made from the stored data
+        try:
+            delivery = record_delivery(
+                report,
+                actor=request.user,
+                recipients=form.recipient_list(),
+                delivered_on=form.cleaned_data["delivered_on"],
+                method=form.cleaned_data["method"],
+                note=form.cleaned_data["note"],
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, f"已登记报送{delivery.recipients}，文件 SHA-256：{delivery.sha256}")
+            return redirect(reverse("supervision:report_detail", args=[report.pk]) + "#deliveries")
+    return render(
+        request,
+        "supervision/report_deliver.html",
+        {"report": report, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def delivery_file(request, pk):
+    """The exact PDF of a delivery (read-all roles only, like the full report)."""
+    if not access_of(request.user).reads_all:
+        raise Http404
+    delivery = get_object_or_404(ReportDelivery.objects.select_related("report"), pk=pk)
+    return stored_file_response(delivery.file, content_type="application/pdf", name=delivery.original_name)
 
 
 @login_required
@@ -473,3 +555,14 @@ def item_escalation(request, kind, pk):
             "access": access_of(request.user),
         },
     )
+
+
+@login_required
+def ledger_131(request):
+    """“131”总台账: every task and case the user may see in one workbook. Below JOB_DIRECT_MAX_ROWS
+    it streams in the request; a bigger one (or 后台导出, a POST) becomes a background job."""
+    name = f"131总台账-{timezone.localdate():%Y%m%d}.xlsx"
+    if request.method != "POST" and ledger131.ledger_size(request.user) < settings.JOB_DIRECT_MAX_ROWS:
+        return xlsx_response(name, [ledger131.ledger_sheet(request.user)])
+    job, _created = start_job("ledger_131", owner=request.user, params={}, filename=name)
+    return redirect("jobs:detail", pk=job.pk)

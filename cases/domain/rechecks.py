@@ -23,6 +23,7 @@ from ..enums import CaseState, RecheckResult
 from ..models import PetitionCase, ReboundEntry, RecheckDraw, RecheckVisit
 from .errors import DomainError
 from .evidence import Upload, _store
+from .rebounds import rebound_category
 from .transitions import reopen_case
 
 SAMPLE_RATE = 0.10
@@ -119,7 +120,12 @@ def record_visit(
             _store(case, upload, actor=actor, visit=visit)
         if result == RecheckResult.REBOUNDED:
             ReboundEntry.objects.create(
-                case=case, visit=visit, found_on=visited_on, description=notes.strip(), recorded_by=actor
+                case=case,
+                visit=visit,
+                found_on=visited_on,
+                category=rebound_category(),
+                description=notes.strip(),
+                recorded_by=actor,
             )
             if case.state != CaseState.REOPENED:
                 reopen_case(case, actor=actor, reason=f"复查回访发现反弹：{notes.strip()}")
@@ -127,12 +133,16 @@ def record_visit(
 
 
 def record_rebound_disposition(
-    entry: ReboundEntry, *, actor, disposition: str, resolved_on=None
+    entry: ReboundEntry, *, actor, disposition: str, resolved_on=None, category=None
 ) -> ReboundEntry:
-    """Write how a rebound is handled (分类处置) and when it was done."""
+    """Write how a rebound is classified and handled (分类处置) and when it was done."""
     if not disposition.strip():
         raise DomainError("请填写处置措施。", field="disposition")
+    if resolved_on is not None and resolved_on < entry.found_on:
+        raise DomainError("处置完成日期不能早于发现日期。", field="resolved_on")
     with transaction.atomic():
+        if category is not None:
+            entry.category = category
         entry.disposition = disposition.strip()
         entry.resolved_on = resolved_on
         entry._history_user = actor

@@ -71,6 +71,7 @@ JOB_TYPES: dict[str, JobType] = {
     "report_xlsx": JobType("报告表格导出", "supervision.jobs:export_report_xlsx", ".xlsx"),
     "report_pdf": JobType("报告 PDF 生成", "supervision.jobs:export_report_pdf", ".pdf"),
     "signed_forms_zip": JobType("签字表单批量下载", "acceptance.jobs:bundle_signed_forms", ".zip", "份"),
+    "ledger_131": JobType("“131”总台账导出", "supervision.ledger131:export_job", ".xlsx"),
 }
 
 

@@ -21,6 +21,7 @@ from ..models import (
     RectificationTask,
     TaskStepRecord,
 )
+from .rebounds import record_task_rebound
 
 # Unit assignments of a task: only the coordination office sets or changes them (docs/rules.md §9),
 # so a unit cannot hand its task to another unit (as cases.domain.services for cases).
@@ -233,6 +234,7 @@ def record_look_back(
         check.save()
         _save_files(checked, actor, look_back_check=check)
         if result == LookBackResult.REBOUNDED:
+            record_task_rebound(check, actor=actor)  # the task rebound ledger (分类处置)
             _reopen(
                 measure,
                 actor=actor,

@@ -9,7 +9,7 @@ scoped tasks and cases.
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.domain.queries import cases_visible_to
@@ -21,7 +21,7 @@ from rectification.domain.queries import tasks_visible_to
 from rectification.models import Measure, Milestone, ProgressReport, RectificationTask
 
 from ..enums import WarningState
-from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, Report, SupervisionLetter
+from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, Report, ReportSection, SupervisionLetter
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -107,12 +107,14 @@ def referrals_visible_to(user) -> QuerySet:
 
 def reports_visible_to(user) -> QuerySet:
     """Reports cover every unit: the read-all roles see them; a unit user sees the daily dispatch
-    (the view then shows only their units' sections)."""
+    and the weekly / monthly reports that have a section of their units (the views then show only
+    their units' sections)."""
     access = access_of(user)
     if access.reads_all:
         return Report.objects.all()
-    if access.unit_ids:
-        return Report.objects.filter(kind="daily")
+    if access.unit_ids:  # the dispatch, and the weekly / monthly reports with a section of theirs
+        own = ReportSection.objects.filter(report=OuterRef("pk"), unit_id__in=access.unit_ids)
+        return Report.objects.filter(Q(kind="daily") | Q(Exists(own)))
     return Report.objects.none()
 
 

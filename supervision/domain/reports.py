@@ -39,6 +39,7 @@ from rectification.models import RectificationTask
 from ..enums import ReportKind, WarningLevel
 from ..models import AdmonitionTalk, ClueReferral, EarlyWarning, Report, SupervisionLetter
 from .queries import office_users, unit_heads
+from .report_units import attach_sections, notify_units
 
 log = logging.getLogger(__name__)
 
@@ -530,6 +531,7 @@ def build_report(kind: str, *, day: date, actor=None) -> tuple[Report, bool]:
     try:
         with transaction.atomic():
             report = Report.objects.create(kind=kind, period_start=start, period_end=end, data=data)
+            attach_sections(report, as_of=day)  # each unit's own section (weekly, monthly)
             send_report(report)  # mails go out after commit; a failure here leaves no report behind
     except IntegrityError:  # another run built it first
         return Report.objects.get(kind=kind, period_start=start), False
@@ -577,6 +579,7 @@ def send_report(report: Report, *, resend: bool = False) -> int:
                     dedupe_key=f"report:{report.pk}:unit:{unit_id}{suffix}",
                 )
             )
+    sent += notify_units(report, suffix=suffix)  # each unit's heads and staff: their section
     Report.objects.filter(pk=report.pk).update(sent_at=timezone.now(), sent_count=F("sent_count") + 1)
     return sent
 

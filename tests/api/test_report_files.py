@@ -75,3 +75,12 @@ def test_a_token_without_the_reports_scope_gets_no_file(users, token_for, report
     tc = token_for(users["office"], scopes={f"{Resource.CASES}:read"})
     response = tc.get(f"/api/v1/reports/{reports['weekly'].pk}/xlsx")
     assert response.status_code == 403
+
+
+def test_a_unit_account_reads_only_its_own_section_of_a_weekly_report(users, token_for, reports):
+    weekly = reports["weekly"]
+    data = token_for(users["staff"]).get(f"/api/v1/reports/{weekly.pk}").json()["data"]
+    assert [s["unit"] for s in data["unit_sections"]] == ["甲单位"]
+    assert "乙单位" not in str(data)
+    office = token_for(users["office"]).get(f"/api/v1/reports/{weekly.pk}").json()["data"]
+    assert "tasks" in office and "unit_sections" not in office  # the read-all roles get the whole report

@@ -342,9 +342,9 @@ def test_task_export_query_count_constant(n, users, unit_a, login, django_assert
     rich_tasks(unit_a, n)
     client = login(users["staff"])
     # session, user, roles, units tree, the count that decides direct download vs background job,
-    # tasks (+ lead/supervising/accepting units), cooperating units, measures (+ responsible unit),
-    # milestones
-    with django_assert_num_queries(9):
+    # tasks (+ lead/supervising/accepting units), cooperating units, annual targets (for the grade
+    # column), measures (+ responsible unit), milestones
+    with django_assert_num_queries(10):
         response = client.get(reverse("rectification:export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 2 * n

@@ -38,3 +38,20 @@ def test_seed_demo_on_a_later_day_changes_nothing():
         ("monthly", date(2026, 6, 1), date(2026, 6, 30)),
         ("weekly", date(2026, 6, 29), date(2026, 7, 5)),
     ]
+
+
+@pytest.mark.django_db
+def test_demo_has_a_delivered_monthly_report_unit_sections_and_classified_rebounds():
+    from cases.models import ReboundEntry
+    from rectification.models import TaskReboundEntry
+    from supervision.models import ReportDelivery
+
+    with time_machine.travel("2026-07-08 10:00:00+08:00", tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+    delivery = ReportDelivery.objects.select_related("report").get()
+    assert delivery.report.kind == "monthly" and delivery.recipients == "市委、市政府、市督改办"
+    assert delivery.file.read().startswith(b"%PDF-") and len(delivery.sha256) == 64
+    monthly = delivery.report
+    assert monthly.sections.count() >= 3  # each lead unit's own section
+    assert ReboundEntry.objects.get().category.name == "问题反弹"
+    assert TaskReboundEntry.objects.get().category.name == "整改不到位"

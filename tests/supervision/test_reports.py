@@ -320,7 +320,9 @@ def test_unit_user_sees_only_own_units_dispatch_and_no_weekly(users, unit_a, uni
     client = login(users["staff"])
     page = client.get(reverse("supervision:report_detail", args=[daily.pk])).content.decode()
     assert "甲单位" in page and "乙单位" not in page
-    assert client.get(reverse("supervision:report_detail", args=[weekly.pk])).status_code == 404
+    # the weekly report opens at the unit's own section only (tests/supervision/test_report_units.py)
+    own = reverse("supervision:report_unit", args=[weekly.pk, unit_a.pk])
+    assert client.get(reverse("supervision:report_detail", args=[weekly.pk]))["Location"] == own
     assert client.get(reverse("supervision:report_pdf", args=[weekly.pk])).status_code == 404
     assert Report.objects.count() == 2
 
