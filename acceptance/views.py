@@ -10,7 +10,7 @@ from org.permissions import access_of, can_change_units
 from qianshan.common.errors import show_refusal
 from qianshan.common.pdf import pdf_response
 
-from .domain import queries, rules, services
+from .domain import queries, rules, services, todo
 from .domain.deadlines import Deadlines
 from .domain.signing import VALID, sign
 from .enums import StepKind, StepOutcome
@@ -26,7 +26,13 @@ def index(request):
     deadlines = Deadlines()
     for slot in waiting:
         slot.form.step.deadline = deadlines.of(slot.form.step)
-    steps = deadlines.annotate(queries.chain_overview(queries.steps_visible_to(user))[:200])
+    todo_key = request.GET.get("todo", "")
+    if todo_key in (todo.DUE, todo.ASSIGN) and (todo_key == todo.DUE or access_of(user).writes_all):
+        # A 待办 link: exactly the rows its count counted (acceptance.domain.todo), all of them.
+        steps = todo.todo_rows(user, todo_key, deadlines.today)
+    else:
+        todo_key = todo.SIGN if todo_key == todo.SIGN else ""
+        steps = deadlines.annotate(queries.chain_overview(queries.steps_visible_to(user))[:200])
     to_apply = (
         cases_visible_to(user)
         .filter(state=CaseState.COMPLETED)
@@ -37,7 +43,7 @@ def index(request):
     return render(
         request,
         "acceptance/index.html",
-        {"waiting": waiting, "steps": steps, "to_apply": list(to_apply[:100])},
+        {"waiting": waiting, "steps": steps, "to_apply": list(to_apply[:100]), "todo": todo_key},
     )
 
 
