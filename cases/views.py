@@ -26,6 +26,7 @@ from .domain.evidence import (
     points_token,
     set_points,
 )
+from .domain.next_step import next_step
 from .domain.queries import (
     PERSONAL_FIELDS,
     annotate_overdue,
@@ -86,10 +87,6 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, points
     access = access_of(request.user)
     can_edit = can_change_units(request.user, case.unit_ids)
     show_contact = access.writes_all or can_edit
-    targets = [
-        (CaseState(t), transitions.requirement_problem(case, t))
-        for t in transitions.allowed_targets(case, request.user)
-    ]
     return render(
         request,
         "cases/detail.html",
@@ -101,7 +98,7 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, points
                 hidden=frozenset() if show_contact else PERSONAL_FIELDS,
             ),
             "transitions": case.transitions.select_related("actor"),
-            "targets": targets,
+            "next": next_step(case, request.user, timezone.localdate()),
             "can_edit": can_edit,
             "show_contact": show_contact,
             "catalogue": archive_catalogue(case),
