@@ -211,6 +211,8 @@ def case_progress(request, pk):
                 is_temporary=form.cleaned_data["is_temporary"],
             )
         except DomainError as exc:
+            if exc.field == "file":  # a file's refusal belongs on the files input
+                exc.field = "files"
             show_refusal(form, exc)
         else:
             messages.success(request, "进展已记录。")

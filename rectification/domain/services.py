@@ -422,5 +422,8 @@ def _save_files(checked: list[uploads.CheckedFile], actor, **owner) -> None:
             size=item.size,
             sha256=item.sha256,
             uploaded_by=actor,
+            taken_at=item.photo.taken_at,
+            latitude=item.photo.latitude,
+            longitude=item.photo.longitude,
             **owner,
         )
