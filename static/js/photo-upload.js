@@ -42,26 +42,23 @@
   }
 
   function load(file) {
-    return new Promise(function (resolve, reject) {
-      var url = URL.createObjectURL(file);
-      var image = new Image();
-      image.onload = function () { resolve(image); };
-      image.onerror = function () { URL.revokeObjectURL(url); reject(new Error("decode")); };
-      image.src = url;
-    });
+    // Decoded without a blob: URL (the Content-Security-Policy allows images from this site only),
+    // upright as the camera meant it.
+    if (!window.createImageBitmap) { return Promise.reject(new Error("no createImageBitmap")); }
+    return createImageBitmap(file);
   }
 
   function downscale(file, maxSide) {
     if (!/^image\/(jpeg|png|webp|bmp)$/.test(file.type)) { return Promise.resolve(file); }
     return load(file).then(function (image) {
-      var width = image.naturalWidth, height = image.naturalHeight;
+      var width = image.width, height = image.height;
       var scale = Math.min(1, maxSide / Math.max(width, height));
       if (scale === 1 && file.size <= BIG_BYTES) { return file; }
       var canvas = document.createElement("canvas");
       canvas.width = Math.round(width * scale);
       canvas.height = Math.round(height * scale);
       canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
-      URL.revokeObjectURL(image.src);
+      if (image.close) { image.close(); }
       return Promise.all([
         new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", QUALITY); }),
         file.type === "image/jpeg" ? file.arrayBuffer() : Promise.resolve(null),
@@ -72,7 +69,8 @@
         var parts = exif ? [blob.slice(0, 2), exif, blob.slice(2)] : [blob];
         var name = file.name.replace(/\.[^.]+$/, "") + ".jpg";
         var smaller = new File(parts, name, { type: "image/jpeg", lastModified: file.lastModified });
-        return smaller.size < file.size ? smaller : file;
+        // Scaled down: always the new one; only re-compressed: the new one if it is smaller.
+        return scale < 1 || smaller.size < file.size ? smaller : file;
       });
     }).catch(function () { return file; }); // undecodable here: the server decides
   }
