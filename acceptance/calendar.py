@@ -96,9 +96,29 @@ def add_days(start: date, days: int, *, working_days: bool, calendar: HolidayCal
     return day
 
 
-def days_left(due: date, today: date) -> int:
-    """Calendar days from `today` to `due`: 0 on the due date, negative once overdue."""
-    return (due - today).days
+def days_left(
+    due: date, today: date, *, working_days: bool = False, calendar: HolidayCalendar | None = None
+) -> int:
+    """Days from `today` to `due`: 0 on the due date, negative once overdue.
+
+    Calendar mode: the calendar-day difference. Working-day mode (the deadline was counted in
+    working days): the working days after `today` up to and including `due` ("剩N个工作日"), or,
+    once overdue, minus the working days after `due` up to and including `today` (a weekend
+    after the due date adds no overdue days; at least 1 once the due date has passed).
+    """
+    if not working_days:
+        return (due - today).days
+    calendar = calendar or HolidayCalendar()
+    if due >= today:
+        return _working_days_after(today, due, calendar)
+    return -max(1, _working_days_after(due, today, calendar))
+
+
+def _working_days_after(start: date, end: date, calendar: HolidayCalendar) -> int:
+    """Working days in (start, end]."""
+    return sum(
+        1 for n in range(1, (end - start).days + 1) if calendar.is_working_day(start + timedelta(days=n))
+    )
 
 
 def is_overdue(due: date, today: date) -> bool:

@@ -14,7 +14,7 @@ from qianshan.common.errors import show_refusal
 from qianshan.common.listing import paginate, query_without_page
 from qianshan.common.pdf import pdf_response
 
-from .domain import queries, rules, services
+from .domain import queries, rules, services, todo
 from .domain.deadlines import Deadlines
 from .domain.signing import VALID, sign
 from .enums import StepKind, StepOutcome
@@ -32,10 +32,17 @@ def index(request):
     deadlines = Deadlines()
     for slot in waiting:
         slot.form.step.deadline = deadlines.of(slot.form.step)
-    # The overview is sorted (?sort=) and paged by the database with one count, whatever its length.
-    sorting = step_sorting(request.GET)
-    page = paginate(request.GET, sorting.apply(queries.chain_overview(queries.steps_visible_to(user))), 50)
-    steps = deadlines.annotate(page.object_list)
+    todo_key = request.GET.get("todo", "")
+    page = sorting = None
+    if todo_key in (todo.DUE, todo.ASSIGN) and (todo_key == todo.DUE or access_of(user).writes_all):
+        # A 待办 link: exactly the rows its count counted (acceptance.domain.todo), all of them.
+        steps = todo.todo_rows(user, todo_key, deadlines.today)
+    else:
+        todo_key = todo.SIGN if todo_key == todo.SIGN else ""
+        # The overview is sorted (?sort=) and paged by the database with one count, whatever its length.
+        sorting = step_sorting(request.GET)
+        page = paginate(request.GET, sorting.apply(queries.chain_overview(queries.steps_visible_to(user))), 50)
+        steps = deadlines.annotate(page.object_list)
     to_apply = (
         cases_visible_to(user)
         .filter(state=CaseState.COMPLETED)
@@ -53,6 +60,7 @@ def index(request):
             "sorting": sorting,
             "query": query_without_page(request.GET),
             "to_apply": list(to_apply[:100]),
+            "todo": todo_key,
         },
     )
 

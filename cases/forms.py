@@ -148,6 +148,19 @@ class HandlingForm(forms.ModelForm):
         return data, related, loaded_at
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; their content is checked by qianshan.common.uploads."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 class UploadFieldsMixin(forms.Form):
     photo_stage = forms.ChoiceField(label="整改前后", choices=PhotoStage.choices, initial=PhotoStage.NONE)
     pair_label = forms.CharField(label="对比点位", max_length=50, required=False)
@@ -161,10 +174,15 @@ class ProgressForm(UploadFieldsMixin):
         required=False,
         help_text="仅以临时性应对措施暂时解决问题的请勾选：群众身边问题不得因此视为办结（附件2 一（三）1）",
     )
-    files = forms.FileField(
-        label="照片/材料",
+    files = MultipleFileField(
+        label="现场照片（可多张）",
         required=False,
-        widget=forms.ClearableFileInput(attrs={"multiple": False}),
+        # accept="image/*" without `capture`: a phone offers its camera and its gallery. Large
+        # photos are scaled down in the browser first (static/js/photo-upload.js); the server
+        # checks every file again (qianshan.common.uploads).
+        widget=MultipleFileInput(attrs={"accept": "image/*", "data-downscale": "2560"}),
+        help_text="可一次选择多张；手机上可直接拍照。大照片上传前会自动压缩，拍摄时间和位置（如有）随照片保存。"
+        "文档材料请在“档案目录”中上传。",
     )
     kind = forms.ChoiceField(label="材料类型", choices=AttachmentKind.choices, initial=AttachmentKind.PHOTO)
     field_order = ["happened_on", "text", "files", "kind", "photo_stage", "pair_label"]

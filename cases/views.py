@@ -26,6 +26,7 @@ from .domain.evidence import (
     points_token,
     set_points,
 )
+from .domain.next_step import next_step
 from .domain.queries import (
     PERSONAL_FIELDS,
     annotate_overdue,
@@ -89,10 +90,6 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, points
     access = access_of(request.user)
     can_edit = can_change_units(request.user, case.unit_ids)
     show_contact = access.writes_all or can_edit
-    targets = [
-        (CaseState(t), transitions.requirement_problem(case, t))
-        for t in transitions.allowed_targets(case, request.user)
-    ]
     return render(
         request,
         "cases/detail.html",
@@ -104,7 +101,7 @@ def case_detail(request, pk, *, progress_form=None, attachment_form=None, points
                 hidden=frozenset() if show_contact else PERSONAL_FIELDS,
             ),
             "transitions": case.transitions.select_related("actor"),
-            "targets": targets,
+            "next": next_step(case, request.user, timezone.localdate()),
             "can_edit": can_edit,
             "show_contact": show_contact,
             "catalogue": archive_catalogue(case),
@@ -217,6 +214,8 @@ def case_progress(request, pk):
                 is_temporary=form.cleaned_data["is_temporary"],
             )
         except DomainError as exc:
+            if exc.field == "file":  # a file's refusal belongs on the files input
+                exc.field = "files"
             show_refusal(form, exc)
         else:
             messages.success(request, "进展已记录。")

@@ -341,6 +341,14 @@ TASK_PUBLICITY_DAYS = int(os.environ.get("TASK_PUBLICITY_DAYS", "7"))  # tasks, 
 # Acceptance/review deadlines: calendar days unless set to count working days (docs/rules.md §5).
 DEADLINES_IN_WORKING_DAYS = env_bool("DEADLINES_IN_WORKING_DAYS", False)
 DUE_SOON_DAYS = 7  # home page "due within 7 days"
+# The home page's 待办事项 (qianshan/todo.py): each a function todo_items(user, today) -> list[dict].
+# Adding an app's to-do entries is one line here.
+TODO_PROVIDERS = [
+    "cases.domain.todo.todo_items",
+    "rectification.domain.todo.todo_items",
+    "acceptance.domain.todo.todo_items",
+    "supervision.domain.todo.todo_items",
+]
 
 LOGGING = {
     "version": 1,

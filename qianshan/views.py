@@ -11,6 +11,8 @@ from cases.domain import queries as case_queries
 from org.permissions import access_of
 from rectification.domain import queries as task_queries
 
+from .todo import grouped, todo_items
+
 ROWS_SHOWN = 20
 
 
@@ -77,7 +79,13 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"today": today, "days": days, "access": access_of(request.user), "sections": sections},
+        {
+            "today": today,
+            "days": days,
+            "access": access_of(request.user),
+            "sections": sections,
+            "todo_groups": grouped(todo_items(request.user, today)),
+        },
     )
 
 

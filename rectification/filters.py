@@ -14,7 +14,9 @@ from .domain.queries import (
     ON_TIME,
     changed_on_task_q,
     due_soon_task_q,
+    finished_task_q,
     grade_expression,
+    open_task_q,
     overdue_task_q,
     schedule_status_q,
 )
@@ -31,6 +33,7 @@ class TaskFilter(django_filters.FilterSet):
         label="责任单位", queryset=Unit.objects.all(), method="filter_unit", empty_label="全部单位"
     )
     overdue = django_filters.BooleanFilter(label="逾期", widget=YesNoAllSelect, method="filter_overdue")
+    finished = django_filters.BooleanFilter(label="已完成", widget=YesNoAllSelect, method="filter_finished")
     # The filters the dashboard and home-page figures link to, one per status definition.
     schedule = django_filters.ChoiceFilter(
         label="序时进度",
@@ -72,6 +75,11 @@ class TaskFilter(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(overdue_task_q()) if value else qs.exclude(overdue_task_q())
+
+    def filter_finished(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(finished_task_q()) if value else qs.filter(open_task_q())
 
     def filter_schedule(self, qs, name, value):
         return qs.filter(schedule_status_q(value)) if value else qs

@@ -122,7 +122,11 @@ class ProgressForm(forms.Form):
     )
     percent = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100)
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label="照片或附件")
+    files = MultipleFileField(
+        label="照片或附件",
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf", "data-downscale": "2560"}),
+        help_text="可一次选择多个；大照片上传前会自动压缩，拍摄时间和位置（如有）随照片保存。",
+    )
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)

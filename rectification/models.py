@@ -277,6 +277,10 @@ class Attachment(models.Model):
         "org.User", verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # When and where a photo was taken, from its EXIF (qianshan.common.exif); empty when it had none.
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    latitude = models.DecimalField("拍摄位置纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("拍摄位置经度", max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         verbose_name = "附件"

@@ -22,13 +22,12 @@ from qianshan.common.uploads import open_stored
 
 from .domain import queries
 from .domain.imports import ImportErrors, import_task_list, read_task_rows
+from .domain.next_step import next_step
 from .domain.queries import for_list, tasks_visible_to
 from .domain.services import (
-    CLOSE_OUT,
     advance_task,
     complete_measure,
     mark_annual_target,
-    may_take_step,
     publicity_ends_on,
     publicity_started_on,
     record_look_back,
@@ -166,21 +165,11 @@ def task_detail(request, pk):
             "history": history_of(task, page=request.GET.get("history_page")),
             "can_edit": can_change_units(request.user, task.unit_ids),
             "is_office": access.writes_all,
-            "next_steps": _next_steps(task, request.user),
+            "next": next_step(task, request.user, today),
             "publicity_ends": publicity_ends_on(task),
             "step_form": StepForm(),
         },
     )
-
-
-def _next_steps(task, user):
-    """The close-out steps the task's state allows next and the user's role may take (the accepting
-    unit sees only 验收; the domain function checks both again on POST)."""
-    return [
-        (step, TaskStep(step).label)
-        for step, (sources, _) in CLOSE_OUT.items()
-        if task.status in sources and may_take_step(task, step, actor=user)
-    ]
 
 
 @login_required

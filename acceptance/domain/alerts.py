@@ -6,7 +6,7 @@ the scan twice the same day creates nothing new (notifications' unique (recipien
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -85,9 +85,15 @@ def send_deadline_alerts(*, today: date | None = None) -> ScanResult:
             verify_signatures(form, slots=list(form.slots.all()), facts=facts[step.case_id])
         deadline = deadlines.of(step)
         if deadline.overdue:
-            kind, title = AlertKind.OVERDUE, f"已逾期{-deadline.days_left}天"
+            kind, title = AlertKind.OVERDUE, f"已逾期{-deadline.days_left}{deadline.unit}"
         elif deadline.due_soon:
-            kind, title = AlertKind.DUE_SOON, "今日到期" if deadline.days_left == 0 else "明日到期"
+            if deadline.days_left == 0:
+                title = "今日到期"
+            elif deadline.due == today + timedelta(days=1):
+                title = "明日到期"
+            else:  # working days: the next working day, after a weekend or a holiday
+                title = f"下一个工作日（{deadline.due:%m-%d}）到期"
+            kind = AlertKind.DUE_SOON
         else:
             continue
         due.append((step, deadline, title, f"acceptance:{step.pk}:{kind}:{today.isoformat()}"))

@@ -21,8 +21,14 @@ def load_calendar() -> HolidayCalendar:
 @dataclass(frozen=True)
 class Deadline:
     due: date
-    days_left: int
+    days_left: int  # working days when DEADLINES_IN_WORKING_DAYS (acceptance.calendar.days_left)
     overdue: bool
+    working_days: bool = False
+
+    @property
+    def unit(self) -> str:
+        """How days_left is counted, for "剩N天" / "剩N个工作日"."""
+        return "个工作日" if self.working_days else "天"
 
     @property
     def due_soon(self) -> bool:
@@ -54,7 +60,8 @@ class Deadlines:
         due = self.due_on(step)
         # A finished step is judged on the day it was done, an open one on today.
         ref = step.done_on or self.today
-        return Deadline(due=due, days_left=days_left(due, ref), overdue=is_overdue(due, ref))
+        left = days_left(due, ref, working_days=self.working_days, calendar=self.calendar)
+        return Deadline(due=due, days_left=left, overdue=is_overdue(due, ref), working_days=self.working_days)
 
     def annotate(self, steps):
         """Set ``step.deadline`` on each step and return them as a list."""

@@ -65,3 +65,18 @@ def chain_overview(qs: QuerySet) -> QuerySet:
     """Steps for the overview table, fetched in a fixed number of queries (newest first; the
     overview's ?sort= replaces the order, acceptance/sorting.py)."""
     return qs.select_related("case__inspection", "form").order_by("-starts_on", "case_id", "round", "pk")
+
+
+# --- to-do lists (acceptance.domain.todo; the index's ?todo= filters) ---------------------------
+
+
+def steps_i_take_part_in(user) -> QuerySet:
+    """Open steps whose form has a signature slot of the user (what a member takes part in)."""
+    return Step.objects.filter(outcome=StepOutcome.PENDING, form__slots__user=user).distinct()
+
+
+def steps_without_signers() -> QuerySet:
+    """待指定签字人: open acceptance or review steps whose form has no signature slot yet."""
+    return Step.objects.filter(outcome=StepOutcome.PENDING, form__isnull=False).exclude(
+        Exists(SignatureSlot.objects.filter(form__step=OuterRef("pk")))
+    )

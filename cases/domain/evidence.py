@@ -23,6 +23,8 @@ from ..enums import IMAGE_KINDS, AttachmentKind, PhotoStage
 from ..models import Attachment, InvestigationPoint, PetitionCase, ProgressEntry
 from .errors import DomainError
 
+MAX_PROGRESS_FILES = 20  # photos (or documents) in one progress entry
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -71,6 +73,9 @@ def _store(case: PetitionCase, upload: Upload, *, actor, progress=None, visit=No
         size=checked.size,
         sha256=checked.sha256,
         uploaded_by=actor,
+        taken_at=checked.photo.taken_at,
+        latitude=checked.photo.latitude,
+        longitude=checked.photo.longitude,
     )
     attachment.file.save("upload" + checked.extension, ContentFile(checked.data), save=False)
     attachment._history_user = actor
@@ -118,6 +123,8 @@ def add_progress(
         raise DomainError("请填写进展日期。", field="happened_on")
     if happened_on > (today or timezone.localdate()):
         raise DomainError("进展日期不能晚于今天。", field="happened_on")
+    if len(uploads) > MAX_PROGRESS_FILES:
+        raise DomainError(f"每条进展最多上传 {MAX_PROGRESS_FILES} 个文件。", field="files")
     for upload in uploads:
         check_file(upload)
     with transaction.atomic():

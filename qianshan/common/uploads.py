@@ -7,6 +7,8 @@
 - PDFs must start with ``%PDF-``, end with ``%%EOF`` (a truncated upload is refused) and parse with
   pypdf to at least one page (HTML wrapped in ``%PDF-…%%EOF`` is refused); any parser error is a refusal.
 - Office files must be the zip of a Word or Excel document (``[Content_Types].xml`` and ``word/`` or ``xl/``).
+- An image's taken-at time and GPS position are read from the original EXIF first (``photo``,
+  qianshan.common.exif) and stored beside the file by the caller; the stored bytes carry no EXIF.
 - Every file is at most ``settings.ATTACHMENT_MAX_BYTES``; the SHA-256 is of the bytes that are stored,
   and the stored file name is that hash, never a name the user chose.
 
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from .errors import DomainError
+from .exif import NONE, PhotoFacts, photo_facts
 
 IMAGE = "image"
 PDF = "pdf"
@@ -55,6 +58,8 @@ class CheckedFile:
     content_type: str
     extension: str
     sha256: str
+    # When and where an image was taken (its EXIF, read before re-encoding drops it).
+    photo: PhotoFacts = NONE
 
     @property
     def size(self) -> int:
@@ -117,8 +122,11 @@ def check_file(
         last = labels[-1] if len(labels) == 1 else ("或 " if labels[-1][0].isascii() else "或") + labels[-1]
         wanted = "、".join(labels[:-1]) + last
         raise DomainError(f"文件“{name}”的格式不受支持：请上传{wanted}。", field=field)
+    photo = NONE
     if kind == IMAGE:
+        original = data
         data, content_type, extension = _reencode_image(name, data, field)
+        photo = photo_facts(original)
     elif kind == PDF:
         if b"%%EOF" not in data[-2048:]:
             raise DomainError(f"文件“{name}”不是完整的 PDF 文件。", field=field)
@@ -126,7 +134,9 @@ def check_file(
         content_type, extension = "application/pdf", ".pdf"
     else:
         extension, content_type = _office_type(name, data, field)
-    return CheckedFile(name, data, kind, content_type, extension, hashlib.sha256(data).hexdigest())
+    return CheckedFile(
+        name, data, kind, content_type, extension, hashlib.sha256(data).hexdigest(), photo=photo
+    )
 
 
 def check_uploads(

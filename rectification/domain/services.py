@@ -313,6 +313,12 @@ def may_take_step(task: RectificationTask, step: str, *, actor) -> bool:
     return access.writes_all
 
 
+def check_step_allowed(task: RectificationTask, step: str, *, actor, today: date) -> None:
+    """Raise DomainError with the reason ``actor`` may not take ``step`` now (no write): what
+    advance_task checks, and what the task page's 下一步 panel shows on a disabled button."""
+    _check_step_allowed(task, step, actor=actor, today=today)
+
+
 def _check_step_allowed(task: RectificationTask, step: str, *, actor, today: date) -> None:
     allowed = may_take_step(task, step, actor=actor)
     if step == TaskStep.COMPLETE:
@@ -418,5 +424,8 @@ def _save_files(checked: list[uploads.CheckedFile], actor, **owner) -> None:
             size=item.size,
             sha256=item.sha256,
             uploaded_by=actor,
+            taken_at=item.photo.taken_at,
+            latitude=item.photo.latitude,
+            longitude=item.photo.longitude,
             **owner,
         )

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from acceptance.domain.deadlines import Deadlines, load_calendar
 from acceptance.enums import StepKind
@@ -68,3 +69,26 @@ def test_calendar_loads_in_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         calendar = load_calendar()
     assert calendar.is_working_day(date(2024, 10, 12)) is True
+
+
+def test_days_left_counts_working_days_when_the_deadline_does(completed_case):
+    """docs/rules.md §5.4: with DEADLINES_IN_WORKING_DAYS the remaining days are working days too
+    (they were calendar days, so "剩9天" showed over National Day for 4 working days)."""
+    step = _step(completed_case, StepKind.ACCEPTANCE, date(2024, 9, 27))  # due 10-12 (see above)
+    on_30th = Deadlines(today=date(2024, 9, 30), working_days=True).of(step)
+    # 10-8, 10-9, 10-10, 10-11 and 10-12 (调休 Saturday) are the working days left after 9-30.
+    assert (on_30th.days_left, on_30th.unit, on_30th.overdue) == (5, "个工作日", False)
+    assert Deadlines(today=date(2024, 9, 30), working_days=False).of(step).days_left == 4  # due 10-04
+    # Overdue over a weekend: 10-13 (Sun) and 10-14 (Mon, a working day) -> one working day late.
+    late = Deadlines(today=date(2024, 10, 14), working_days=True).of(step)
+    assert (late.days_left, late.overdue) == (-1, True)
+    sunday = Deadlines(today=date(2024, 10, 13), working_days=True).of(step)
+    assert (sunday.days_left, sunday.overdue) == (-1, True)  # past the due date: at least one day
+
+
+def test_chain_page_says_working_days(completed_case, client, users, settings):
+    settings.DEADLINES_IN_WORKING_DAYS = True
+    Step.objects.create(case=completed_case, kind=StepKind.ACCEPTANCE, starts_on=timezone.localdate())
+    client.force_login(users["office"])
+    page = client.get(f"/acceptance/cases/{completed_case.pk}/").content.decode()
+    assert "个工作日</span>" in page

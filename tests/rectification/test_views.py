@@ -267,7 +267,8 @@ def test_accepting_unit_staff_sees_and_accepts_a_complete_task(users, task_to_ac
     listed = client.get(reverse("rectification:list"))
     assert [t.number for t in listed.context["tasks"]] == [task_to_accept.number]
     detail = client.get(reverse("rectification:detail", args=[task_to_accept.pk]))
-    assert (detail.context["can_edit"], detail.context["next_steps"]) == (False, [("accept", "验收")])
+    steps = [(a.target, a.label, a.problem) for a in detail.context["next"].actions if a.kind == "step"]
+    assert (detail.context["can_edit"], steps) == (False, [("accept", "验收", "")])
     response = client.post(
         reverse("rectification:step", args=[task_to_accept.pk, "accept"]), {"note": "现场验收合格"}
     )

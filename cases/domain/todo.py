@@ -1,0 +1,48 @@
+"""待办事项 of petition cases (settings.TODO_PROVIDERS). Counts use the status definitions of
+cases.domain.queries and link to the case list filtered by the same definition."""
+
+from datetime import date
+
+from django.db.models import Count
+from django.urls import reverse
+
+from org.enums import Role
+from org.permissions import access_of
+
+from .queries import cases_visible_to, open_case_q, overdue_q
+
+
+def todo_items(user, today: date) -> list[dict]:
+    access = access_of(user)
+    unit_user = access.is_unit_user
+    watcher = access.has(Role.LEADERSHIP, Role.DISCIPLINE)
+    if not (unit_user or watcher):
+        return []
+    counts = (
+        cases_visible_to(user)
+        .order_by()
+        .aggregate(open=Count("pk", filter=open_case_q()), overdue=Count("pk", filter=overdue_q(today)))
+    )
+    url = reverse("cases:list")
+    items = []
+    if unit_user:
+        items.append(
+            {
+                "key": "cases-open",
+                "label": "待推进的信访案件（未办结）",
+                "count": counts["open"],
+                "url": f"{url}?finished=false",
+                "group": "信访案件",
+            }
+        )
+    if watcher:
+        items.append(
+            {
+                "key": "cases-overdue",
+                "label": "逾期未办结的信访案件",
+                "count": counts["overdue"],
+                "url": f"{url}?overdue=true",
+                "group": "信访案件",
+            }
+        )
+    return items
