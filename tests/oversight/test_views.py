@@ -272,6 +272,9 @@ def test_clue_outcome_page(users, login, unit_a, unit_b):
     assert login(users["staff_b"]).get(url).status_code == 404
     staff_page = login(users["staff"]).get(url)
     assert staff_page.context["form"] is None  # a unit reads the outcome, never records it
+    # the item's escalation record shows the outcome beside the referral
+    item_page = login(users["office"]).get(reverse("supervision:item", args=["case", referral.case_id]))
+    assert "处理结果：诫勉谈话" in item_page.content.decode()
 
 
 @pytest.mark.django_db
