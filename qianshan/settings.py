@@ -348,6 +348,8 @@ TODO_PROVIDERS = [
     "rectification.domain.todo.todo_items",
     "acceptance.domain.todo.todo_items",
     "supervision.domain.todo.todo_items",
+    "scoring.domain.todo.todo_items",
+    "oversight.domain.todo.todo_items",
 ]
 
 LOGGING = {
