@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cases.domain.errors import DomainError
-from cases.domain.queries import cases_visible_to
+from cases.domain.queries import cases_visible_to, visible_case_ids
 from org.models import Unit
 from qianshan.common.history import history_of
 
@@ -30,7 +30,14 @@ from .enums import AssessmentState, SheetStatus, SheetVersion
 from .forms import OverrideForm, sheet_from_post
 from .models import ScoringSheet
 from .params import default_year, id_param, year_param
-from .permissions import can_edit_sheet, can_override, can_review, can_self_assess, reads_every_unit
+from .permissions import (
+    can_edit_sheet,
+    can_import_sheets,
+    can_override,
+    can_review,
+    can_self_assess,
+    reads_every_unit,
+)
 from .rules import fmt2, score
 from .sheet_json import parse_sheets
 from .sheet_rows import build_parts, result_json, sheet_history
@@ -95,6 +102,8 @@ def index(request):
             "query": f"year={year}",
             "can_review": can_review(user),
             "reads_all": reads_every_unit(user),
+            "can_import": can_import_sheets(user),
+            "visible_case_ids": visible_case_ids(user, [c.pk for c in cases]),
         },
     )
 
@@ -183,6 +192,7 @@ def sheet_edit(request, pk):
             "total": fmt2(result.total) if result else "—",
             "editable": refusal is None,
             "refusal": refusal,
+            "visible_case_ids": visible_case_ids(request.user, [sheet.case_id]),
         },
     )
 
@@ -262,6 +272,7 @@ def sheet_detail(request, pk):
             and sheet.version == SheetVersion.SELF
             and sheet.status == SheetStatus.SUBMITTED,
             "history": sheet_history(sheet),
+            "visible_case_ids": visible_case_ids(request.user, [sheet.case_id]),
         },
     )
 
@@ -332,6 +343,7 @@ def assessment_detail(request, unit_id, year):
                 for c in scores
             ],
             "page": page,
+            "visible_case_ids": visible_case_ids(request.user, [c.case_id for c in scores]),
             "sort": sort,
             "sort_links": {key: f"?sort={'-' if sort == key else ''}{key}" for key in CASE_SCORE_SORTS},
             "query": f"sort={sort}" if sort else "",
