@@ -27,7 +27,7 @@ from .domain.importing import (
     record_upload,
     stored_parse,
 )
-from .domain.queries import cases_visible_to
+from .domain.queries import cases_visible_to, pending_import_q
 from .domain.rechecks import draw_rechecks, record_rebound_disposition, record_visit
 from .enums import AttachmentKind
 from .exporters import rebound_sheet
@@ -67,8 +67,11 @@ def import_upload(request):
                 actor=request.user,
             )
             return redirect("cases:import_preview", pk=record.pk)
-    recent = TransferSheetImport.objects.select_related("inspection", "uploaded_by")[:10]
-    return render(request, "cases/import_upload.html", {"form": form, "recent": recent})
+    recent = TransferSheetImport.objects.select_related("inspection", "uploaded_by")
+    pending = request.GET.get("todo") == "confirm"
+    # The 待办 link: every import still waiting for confirmation (cases.domain.todo), else the last 10.
+    recent = list(recent.filter(pending_import_q())) if pending else recent[:10]
+    return render(request, "cases/import_upload.html", {"form": form, "recent": recent, "pending": pending})
 
 
 def _import_record(request, pk) -> TransferSheetImport:

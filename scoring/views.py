@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.domain.errors import DomainError
-from cases.domain.queries import cases_visible_to
+from cases.domain.queries import cases_visible_to, visible_case_ids
 from org.models import Unit
 from qianshan.common.history import history_of
 from qianshan.common.listing import paginate, query_without_page
@@ -110,6 +110,7 @@ def index(request):
             "can_import": can_import_sheets(user),
             "reads_all": reads_every_unit(user),
             "rule_text": RULE_TEXT,
+            "visible_case_ids": visible_case_ids(user, [c.pk for c in cases]),
         },
     )
 
@@ -198,6 +199,7 @@ def sheet_edit(request, pk):
             "total": fmt2(result.total) if result else "—",
             "editable": refusal is None,
             "refusal": refusal,
+            "visible_case_ids": visible_case_ids(request.user, [sheet.case_id]),
         },
     )
 
@@ -277,6 +279,7 @@ def sheet_detail(request, pk):
             and sheet.version == SheetVersion.SELF
             and sheet.status == SheetStatus.SUBMITTED,
             "history": sheet_history(sheet),
+            "visible_case_ids": visible_case_ids(request.user, [sheet.case_id]),
         },
     )
 
@@ -357,6 +360,7 @@ def assessment_detail(request, unit_id, year):
                 for c in scores
             ],
             "page": page,
+            "visible_case_ids": visible_case_ids(request.user, [c.case_id for c in scores]),
             "sort": sort,
             "sort_links": {key: f"?sort={'-' if sort == key else ''}{key}" for key in CASE_SCORE_SORTS},
             "query": f"sort={sort}" if sort else "",

@@ -170,3 +170,21 @@ def progress_with_attachments(case: PetitionCase) -> list[tuple[ProgressEntry, l
         if attachment.progress_id is not None:
             files.setdefault(attachment.progress_id, []).append(attachment)
     return [(entry, files.get(entry.pk, [])) for entry in case.progress_entries.all()]
+
+
+def visible_case_ids(user, ids) -> set[int]:
+    """Which of ``ids`` the user may open (one query; none for the read-all roles): pages of other
+    apps link a case only when its page will not answer 404 to the reader."""
+    from org.permissions import access_of
+
+    ids = {i for i in ids if i is not None}
+    if not ids or access_of(user).reads_all:
+        return ids
+    return set(cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def pending_import_q() -> Q:
+    """待确认的交办单导入 (Q over TransferSheetImport): uploaded and previewed, not yet confirmed."""
+    from ..enums import ImportState
+
+    return Q(state=ImportState.PREVIEWED)

@@ -9,22 +9,33 @@ from django.urls import reverse
 from org.enums import Role
 from org.permissions import access_of
 
-from .queries import cases_visible_to, open_case_q, overdue_q
+from ..models import TransferSheetImport
+from .queries import cases_visible_to, open_case_q, overdue_q, pending_import_q
 
 
 def todo_items(user, today: date) -> list[dict]:
     access = access_of(user)
     unit_user = access.is_unit_user
     watcher = access.has(Role.LEADERSHIP, Role.DISCIPLINE)
+    items = []
+    if access.writes_all:
+        items.append(
+            {
+                "key": "imports-confirm",
+                "label": "待确认的交办单导入",
+                "count": TransferSheetImport.objects.filter(pending_import_q()).count(),
+                "url": reverse("cases:import") + "?todo=confirm",
+                "group": "信访案件",
+            }
+        )
     if not (unit_user or watcher):
-        return []
+        return items
     counts = (
         cases_visible_to(user)
         .order_by()
         .aggregate(open=Count("pk", filter=open_case_q()), overdue=Count("pk", filter=overdue_q(today)))
     )
     url = reverse("cases:list")
-    items = []
     if unit_user:
         items.append(
             {

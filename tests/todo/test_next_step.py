@@ -74,3 +74,21 @@ def test_filed_task_has_nothing_to_do(client, users, unit_a):
     client.force_login(users["office"])
     html = panel(client.get(reverse("rectification:detail", args=[task.pk])))
     assert "已备案，本任务办理流程结束" in html and "<button" not in html
+
+
+def test_scoring_pages_link_a_case_only_to_who_may_open_it(client, users, unit_a):
+    from scoring.enums import SheetStatus
+    from tests.scoring.helpers import case_in, make_sheet
+
+    case = case_in(unit_a, 2025)
+    sheet = make_sheet(case, unit_a, status=SheetStatus.SUBMITTED)
+    case_url = reverse("cases:detail", args=[case.pk])
+    sheet_url = reverse("scoring:sheet_detail", args=[sheet.pk])
+    client.force_login(users["reviewer"])
+    page = client.get(sheet_url).content.decode()
+    assert case.receipt_no in page and f'href="{case_url}"' not in page
+    assert client.get(case_url).status_code == 404  # why: the reviewer may not open it
+    assert "导入评分表</a>" not in client.get(reverse("scoring:index") + "?year=2025").content.decode()
+    client.force_login(users["staff"])
+    assert f'href="{case_url}"' in client.get(sheet_url).content.decode()
+    assert "导入评分表</a>" in client.get(reverse("scoring:index") + "?year=2025").content.decode()

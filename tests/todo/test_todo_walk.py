@@ -13,13 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import TransferSheetImport
 from org.demo import USERS
 from org.enums import Role
 from org.models import User
 from qianshan.todo import todo_items
 from supervision.enums import WarningLevel, WarningState
 from supervision.models import EarlyWarning
-from tests.factories import CaseFactory, TaskFactory, user_with_role
+from tests.factories import CaseFactory, InspectionFactory, TaskFactory, user_with_role
 
 TODO_LINK = re.compile(r'<a href="([^"]*)" data-todo="([^"]*)" data-count="(\d+)"')
 LIST_TOTAL = re.compile(r"共 (\d+) (?:件|项|条)")
@@ -46,8 +47,8 @@ EXPECTED = {
     Role.UNIT_HEAD: {"cases-open", "tasks-open", "tasks-progress-due", "letters-issued"},
     Role.ACCEPTANCE_MEMBER: {"acceptance-sign", "acceptance-due"},
     Role.REVIEW_MEMBER: {"acceptance-sign", "acceptance-due"},
-    Role.OFFICE: {"warnings-open", "acceptance-assign"},
-    Role.ADMIN: {"warnings-open", "acceptance-assign"},
+    Role.OFFICE: {"warnings-open", "acceptance-assign", "imports-confirm"},
+    Role.ADMIN: {"warnings-open", "acceptance-assign", "imports-confirm"},
     Role.LEADERSHIP: {"cases-overdue", "tasks-overdue", "warnings-red", "letters-issued"},
     Role.DISCIPLINE: {"cases-overdue", "tasks-overdue", "warnings-red", "letters-issued"},
 }
@@ -87,6 +88,14 @@ def test_todo_counts_follow_the_status_definitions(client, users, unit_a, unit_b
     staff = {i["key"]: i["count"] for i in todo_items(users["staff"], today)}
     assert staff["cases-open"] == 2
     assert staff["tasks-open"] == 1 and staff["tasks-progress-due"] == 1
+    TransferSheetImport.objects.create(
+        inspection=InspectionFactory(),
+        file="imports/2026/11/x.xlsx",
+        original_name="第5批交办单.xlsx",
+        sha256="0" * 64,
+        uploaded_by=users["office"],
+    )
+    assert {i["key"]: i["count"] for i in todo_items(users["office"], today)}["imports-confirm"] == 1
     leader = {i["key"]: i["count"] for i in todo_items(users["leader"], today)}
     assert leader["cases-overdue"] == 2 and leader["tasks-overdue"] == 1 and leader["warnings-red"] == 1
     for user in users.values():
