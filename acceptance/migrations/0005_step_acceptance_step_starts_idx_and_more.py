@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('acceptance', '0004_rebind_signatures'),
+        ("acceptance", "0004_rebind_signatures"),
         ('cases', '0012_petitioncase_cases_case_state_sort_idx'),
         ('org', '0004_unit_tags'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_transfer_sheet_stored_parse'),
+        ("cases", "0011_transfer_sheet_stored_parse"),
         ('org', '0004_unit_tags'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_petitioncase_cases_case_state_sort_idx'),
+        ("cases", "0012_petitioncase_cases_case_state_sort_idx"),
         ('org', '0004_unit_tags'),
     ]
 

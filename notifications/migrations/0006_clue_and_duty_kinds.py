@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0005_outbox_stuck_kind'),
+        ("notifications", "0005_outbox_stuck_kind"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0004_unit_tags'),
-        ('rectification', '0006_temporary_measure'),
+        ("rectification", "0006_temporary_measure"),
     ]
 
     operations = [

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0004_unit_tags'),
-        ('scoring', '0003_ranking_indexes'),
+        ("scoring", "0003_ranking_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -72,7 +72,8 @@ def rederive(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("scoring", "0004_assessment_events_calendar_referrals"),
-        ("cases", "0012_repeat_of"),
+        ("scoring", "0004_assessment_events_calendar_referrals"),
+        ("cases", "0014_repeat_of"),
     ]
 
     operations = [migrations.RunPython(rederive, migrations.RunPython.noop)]

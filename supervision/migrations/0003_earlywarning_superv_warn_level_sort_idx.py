@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
         ('cases', '0012_petitioncase_cases_case_state_sort_idx'),
         ('org', '0004_unit_tags'),
         ('rectification', '0007_rectificationtask_rect_task_status_rank_idx'),
-        ('supervision', '0002_warning_list_sort_indexes'),
+        ("supervision", "0002_warning_list_sort_indexes"),
     ]
 
     operations = [

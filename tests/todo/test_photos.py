@@ -130,7 +130,9 @@ def test_task_progress_photo_keeps_its_facts(client, users, unit_a):
 def test_migration_keeps_every_file_of_existing_progress_entries():
     """Entries saved before the photo facts existed keep all their files (no facts, nothing lost)."""
     executor = MigrationExecutor(connection)
-    before, after = ("cases", "0011_transfer_sheet_stored_parse"), ("cases", "0012_attachment_photo_facts")
+    graph = executor.loader.graph
+    after = next(k for k in graph.nodes if k[0] == "cases" and k[1].endswith("_attachment_photo_facts"))
+    before = next(p.key for p in graph.node_map[after].parents if p.key[0] == "cases")
     executor.migrate([before])
     old = executor.loader.project_state([before]).apps
     case = CaseFactory()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0002_warning_list_sort_indexes'),
+        ("supervision", "0003_earlywarning_superv_warn_level_sort_idx"),
     ]
 
     operations = [

@@ -30,7 +30,7 @@ def seed_categories(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_transfer_sheet_stored_parse"),
+        ("cases", "0014_repeat_of"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -34,7 +34,7 @@ def link_originals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_transfer_sheet_stored_parse'),
+        ("cases", "0013_scoring_list_index"),
     ]
 
     operations = [

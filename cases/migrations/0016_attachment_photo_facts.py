@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rectification', '0006_temporary_measure'),
+        ("cases", "0015_rebound_categories"),
     ]
 
     operations = [
@@ -22,6 +22,21 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='attachment',
+            name='taken_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='拍摄时间'),
+        ),
+        migrations.AddField(
+            model_name='historicalattachment',
+            name='latitude',
+            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='拍摄位置纬度'),
+        ),
+        migrations.AddField(
+            model_name='historicalattachment',
+            name='longitude',
+            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='拍摄位置经度'),
+        ),
+        migrations.AddField(
+            model_name='historicalattachment',
             name='taken_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='拍摄时间'),
         ),

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0004_unit_tags"),
-        ("supervision", "0002_warning_list_sort_indexes"),
+        ("supervision", "0005_unit_level_talk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,10 +7,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_repeat_of'),
+        ('cases', '0014_repeat_of'),
         ('org', '0004_unit_tags'),
         ('rectification', '0006_temporary_measure'),
-        ('supervision', '0002_warning_list_sort_indexes'),
+        ("supervision", "0004_clue_referral_outcome"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_rebound_categories"),
-        ("rectification", "0006_temporary_measure"),
+        ("cases", "0015_rebound_categories"),
+        ("rectification", "0007_rectificationtask_rect_task_status_rank_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
