@@ -40,9 +40,12 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 
+import logging
+
 import django
 
 django.setup()
+logging.getLogger("axes").setLevel(logging.WARNING)  # not a line per forced login
 
 from django.conf import settings  # noqa: E402
 

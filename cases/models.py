@@ -216,6 +216,8 @@ class CaseTransition(models.Model):
             # The moves into a state since a time (the finished-late part of the overdue trend,
             # cases.domain.queries.finished_late_counts), read from the index alone.
             models.Index(fields=["to_state", "at", "case", "from_state"], name="cases_transition_to_at_idx"),
+            # The moves of one day (cases.domain.queries.changed_on_q, the dispatch's 昨日变化).
+            models.Index(fields=["at", "case"], name="cases_transition_at_idx"),
         ]
 
     def __str__(self) -> str:
