@@ -11,7 +11,8 @@ Measure a database that already holds the data of ``generate_load_data`` (e.g. a
     DATABASE_URL=postgres://…/qianshan_bench_copy .venv/bin/python bench/figures_scale.py --existing
 
 Without ``--existing`` a throw-away database ``<name>_figbench`` is created beside DATABASE_URL's,
-grown with ``generate_load_data`` to each size (tasks = cases / 50) and dropped at the end
+grown with ``generate_load_data`` to each size (tasks = cases / 50), vacuumed and analysed as
+autovacuum would, and dropped at the end
 (``BENCH_KEEPDB=1`` reuses and keeps it: a second run only generates what is missing). With
 ``--existing`` everything the benchmark writes (sessions, rebuilt stored reports) is made inside
 one transaction that is rolled back at the end, so the database is left as it was; still, point
@@ -231,6 +232,11 @@ def main() -> None:
                     stdout=io.StringIO(),
                 )
                 have = size
+                if connection.vendor == "postgresql":
+                    # What autovacuum does to a table that grew: planner statistics and the
+                    # visibility map (index-only scans). Without them the first plans are guesses.
+                    with connection.cursor() as cursor:
+                        cursor.execute("VACUUM ANALYZE")
             print(
                 f"\n=== {have} cases, {have // 50} tasks (generated +{time.perf_counter() - started:.1f} s) ==="
             )
