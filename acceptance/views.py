@@ -41,7 +41,9 @@ def index(request):
         todo_key = todo.SIGN if todo_key == todo.SIGN else ""
         # The overview is sorted (?sort=) and paged by the database with one count, whatever its length.
         sorting = step_sorting(request.GET)
-        page = paginate(request.GET, sorting.apply(queries.chain_overview(queries.steps_visible_to(user))), 50)
+        page = paginate(
+            request.GET, sorting.apply(queries.chain_overview(queries.steps_visible_to(user))), 50
+        )
         steps = deadlines.annotate(page.object_list)
     to_apply = (
         cases_visible_to(user)

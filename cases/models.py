@@ -8,6 +8,7 @@ from qianshan.common.listing import rank_of
 
 from .enums import (
     CASE_STATE_ORDER,
+    FINISHED_STATES,
     AcceptanceCategory,
     AttachmentKind,
     CaseState,
@@ -170,6 +171,32 @@ class PetitionCase(models.Model):
             # the scoring page's case list: a year's deadlines, then 受理编号 (scoring/sorting.py)
             models.Index(fields=["deadline", "receipt_no", "id"], name="cases_case_deadline_recpt_idx"),
             models.Index(rank_of("state", CASE_STATE_ORDER), "id", name="cases_case_state_sort_idx"),
+            # The figures of the dashboard, the home page and the reports (docs/reports-and-scale.md):
+            # the open cases (the condition is cases.domain.queries.open_case_q, a test keeps them
+            # equal) by deadline — 逾期, N日内到期, the overdue trend — overall and per lead unit,
+            # with the state so the counts are read from the index alone; and the dates of the
+            # dashboard's weekly columns.
+            models.Index(
+                fields=["deadline", "state"],
+                condition=~Q(state__in=sorted(FINISHED_STATES)),
+                name="cases_case_open_deadline_idx",
+            ),
+            models.Index(
+                fields=["lead_unit", "deadline", "state"],
+                condition=~Q(state__in=sorted(FINISHED_STATES)),
+                name="cases_case_open_unit_idx",
+            ),
+            # The finished cases by deadline, joined by id to their moves into 已办结 (the
+            # finished-late part of the overdue trend); the condition is finished_case_q.
+            models.Index(
+                fields=["id", "deadline"],
+                condition=Q(state__in=sorted(FINISHED_STATES)),
+                name="cases_case_finished_idx",
+            ),
+            # A unit's case ids from the index alone (org.permissions.scope_ids).
+            models.Index(fields=["lead_unit", "id"], name="cases_case_unit_id_idx"),
+            models.Index(fields=["transferred_on"], name="cases_case_transferred_idx"),
+            models.Index(fields=["closed_on"], name="cases_case_closed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -200,6 +227,13 @@ class CaseTransition(models.Model):
         verbose_name = "状态流转记录"
         verbose_name_plural = "状态流转记录"
         ordering = ["at", "id"]
+        indexes = [
+            # The moves into a state since a time (the finished-late part of the overdue trend,
+            # cases.domain.queries.finished_late_counts), read from the index alone.
+            models.Index(fields=["to_state", "at", "case", "from_state"], name="cases_transition_to_at_idx"),
+            # The moves of one day (cases.domain.queries.changed_on_q, the dispatch's 昨日变化).
+            models.Index(fields=["at", "case"], name="cases_transition_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_state} → {self.to_state}"

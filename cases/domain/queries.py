@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from org.permissions import scope
+from org.permissions import scope, scope_ids, scope_indexed
 
 from ..enums import FINISHED_STATES, CaseState
 from ..models import Attachment, CaseTransition, PetitionCase, ProgressEntry
@@ -35,6 +35,18 @@ COMPLETION_SOURCES = sorted(f for f, t in TRANSITIONS if t == CaseState.COMPLETE
 def cases_visible_to(user) -> QuerySet:
     """The cases the user may see (docs/rules.md §9), as the start of every case read."""
     return scope(PetitionCase.objects.all(), user, unit_fields=CASE_UNIT_FIELDS)
+
+
+def cases_for_figures(user) -> QuerySet:
+    """The same cases as cases_visible_to, filtered on indexed columns (org.permissions.scope_indexed):
+    the start of the figures that count a unit user's cases in a large table (dashboard, home page)."""
+    return scope_indexed(PetitionCase.objects.all(), user, unit_fields=CASE_UNIT_FIELDS)
+
+
+def case_ids_for_figures(user) -> QuerySet | None:
+    """The ids of cases_visible_to(user) as a subquery read from indexes alone (org.permissions.
+    scope_ids), for counting another table's rows of those cases; None: every case."""
+    return scope_ids(PetitionCase.objects.all(), user, unit_fields=CASE_UNIT_FIELDS)
 
 
 # --- status definitions (docs/status-definitions.md) -------------------------------------------
@@ -83,26 +95,31 @@ def completions() -> QuerySet:
     )
 
 
-def finished_late_counts(cases: QuerySet, days: list[date]) -> list[int]:
+def finished_late_counts(cases: QuerySet, days: list[date], *, case_ids: QuerySet | None = None) -> list[int]:
     """For each of ``days``: how many finished ``cases`` overdue_as_of_q(day) counts — deadline
     before the day, last recorded move into 已办结 after its end — in one grouped query from the
     transitions side (one MAX per case, not one lookup per case and day). With the open cases
     whose deadline is before the day (a plain count) this is the overdue_as_of_q count of the day.
+    ``case_ids``: the ids of ``cases`` as a subquery the database reads from indexes alone
+    (case_ids_for_figures), used instead of ``cases`` to pick the moves.
     """
     if not days:
         return []
     ends = [_end_of(day) for day in days]
-    per_case = (
-        CaseTransition.objects.filter(
-            case__in=cases.filter(finished_case_q(), deadline__lt=max(days)).values("pk"),
-            to_state=CaseState.COMPLETED,
-            from_state__in=COMPLETION_SOURCES,
-        )
-        .order_by()
-        .values("case_id", "case__deadline")
-        .annotate(last=Max("at"))
-        .filter(last__gte=min(ends))
+    # A case whose last move into 已办结 is at or after min(ends) has such a move, and its last
+    # move is the latest of those: only the moves since min(ends) are read (an index range).
+    moves = CaseTransition.objects.filter(
+        to_state=CaseState.COMPLETED,
+        from_state__in=COMPLETION_SOURCES,
+        at__gte=min(ends),
+        case__state__in=sorted(FINISHED_STATES),  # finished_case_q, on the joined case
+        case__deadline__lt=max(days),
     )
+    if case_ids is not None:
+        moves = moves.filter(case__in=case_ids)
+    elif cases.query.where:  # a scope or a filter: only the moves of those cases
+        moves = moves.filter(case__in=cases.values("pk"))
+    per_case = moves.order_by().values("case_id", "case__deadline").annotate(last=Max("at"))
     figures = per_case.aggregate(
         **{
             f"d{i}": Count("case_id", filter=Q(case__deadline__lt=day, last__gte=end))

@@ -2,19 +2,31 @@
 
 Every figure is an SQL aggregate over the user's scoped rows, counted with the status
 definitions of the owning app (docs/status-definitions.md), so the list a figure links to —
-filtered with the same definition — has exactly that many rows. One query per chart or row of
-cards: a fixed number of queries whatever the number of tasks and cases (asserted in tests), and
-no model object per case or task.
+filtered with the same definition — has exactly that many rows. A fixed number of queries
+whatever the number of tasks and cases (asserted in tests), no model object per case or task.
+
+At province scale (100 000 cases) each query reads only the rows its figures need, through an
+index (cases/migrations: the figures indexes; docs/reports-and-scale.md):
+- lead unit × state over every scoped case — the totals, 已办结, the state legend and the unit
+  chart (an index-only scan of (lead_unit, state));
+- the open cases only — 逾期, N日内到期 and the open part of the overdue trend (the partial index
+  of open cases);
+- the cases transferred / closed in the twelve weeks of the chart — the weekly columns;
+- the moves into 已办结 since the first trend day — the finished-late part of the trend;
+- the pollution-type links of the scoped cases.
+A unit user's scope is resolved to indexed ``IN`` lists first (cases_for_figures), never
+``OR EXISTS``, which would read every case.
 """
 
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from cases.domain import queries as case_q
 from cases.enums import CaseState
-from cases.models import PetitionCase
+from cases.models import PetitionCase, PollutionType
+from org.models import Unit
 from rectification.domain import queries as task_q
 from rectification.enums import ScheduleStatus, TaskGrade
 
@@ -25,10 +37,12 @@ WEEKS = 12
 
 
 def _by_unit(qs, unit):
+    """The rows of ``qs`` the unit leads or cooperates on, as indexed ``IN`` lists (one query for
+    the cooperating side)."""
     through = qs.model.cooperating_units.through
     fk = "petitioncase_id" if qs.model is PetitionCase else "rectificationtask_id"
-    coop = through.objects.filter(**{fk: OuterRef("pk"), "unit_id": unit.pk})
-    return qs.filter(Q(lead_unit=unit) | Q(Exists(coop)))
+    coop = sorted(set(through.objects.filter(unit_id=unit.pk).values_list(fk, flat=True)))
+    return qs.filter(Q(lead_unit=unit) | Q(pk__in=coop))
 
 
 def week_starts(today: date) -> list[date]:
@@ -43,31 +57,38 @@ def trend_day(start: date, today: date) -> date:
 
 
 def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
-    cases = case_q.cases_visible_to(user)
-    tasks = tasks_visible_to(user)
+    # The user's cases twice: filtered on indexed columns (to count the cases themselves), and
+    # their ids as a subquery read from indexes alone (None: every case) to count other tables.
+    cases, scoped_ids = case_q.cases_for_figures(user), case_q.case_ids_for_figures(user)
+    case_ids, tasks = scoped_ids, tasks_visible_to(user)
     if inspection is not None:
         cases, tasks = cases.filter(inspection=inspection), tasks.filter(inspection=inspection)
     if unit is not None:
         cases, tasks = _by_unit(cases, unit), _by_unit(tasks, unit)
+    if inspection is not None or unit is not None:
+        case_ids = cases.values("pk")
     weeks = week_starts(today)
-    case_figures = _case_figures(cases, today, weeks)
+    case_figures = _case_figures(cases, case_ids, today, weeks)
     task_figures = _task_figures(tasks, today)
-    open_warnings = Counter(
-        dict(
-            warnings_visible_to(user)
-            .filter(open_warning_q())
-            .order_by()
-            .values_list("level")
-            .annotate(n=Count("pk"))
+    # Open warnings by level and the escalated ones, in one grouped query.
+    warnings = {
+        level: (n_open, n_escalated)
+        for level, n_open, n_escalated in warnings_visible_to(user, case_ids=scoped_ids)
+        .order_by()
+        .values_list("level")
+        .annotate(
+            n_open=Count("pk", filter=open_warning_q()),
+            n_escalated=Count("pk", filter=Q(state=WarningState.ESCALATED)),
         )
-    )
-    escalated = warnings_visible_to(user).filter(state=WarningState.ESCALATED).count()
+    }
     return {
         "cases": case_figures,
         "tasks": task_figures,
-        "warnings": [(lv, open_warnings[lv.value]) for lv in WarningLevel],
-        "warnings_escalated": escalated,
-        "letters_open": letters_visible_to(user).filter(state=LetterState.ISSUED).count(),
+        "warnings": [(lv, warnings.get(lv.value, (0, 0))[0]) for lv in WarningLevel],
+        "warnings_escalated": sum(n for _, n in warnings.values()),
+        "letters_open": letters_visible_to(user, case_ids=scoped_ids)
+        .filter(state=LetterState.ISSUED)
+        .count(),
         "weeks": [w.strftime("%m-%d") for w in weeks],
         "week_starts": weeks,
         "trend_days": [trend_day(w, today) for w in weeks],
@@ -78,81 +99,123 @@ def dashboard_data(user, *, today: date, inspection=None, unit=None) -> dict:
     }
 
 
-def _case_figures(cases, today: date, weeks: list[date]) -> dict:
-    """Cards and weekly series in one aggregate query, the finished-late part of the overdue trend
-    in one grouped query, unit × state and pollution types in one grouped query each (4 queries)."""
-    counts = {
-        "total": Count("pk"),
-        "done": Count("pk", filter=case_q.finished_case_q()),
-        "overdue": Count("pk", filter=case_q.overdue_q(today)),
-        "on_time": Count("pk", filter=case_q.on_time_q(today)),
-        "due_soon": Count("pk", filter=case_q.due_soon_q(None, today)),
-    }
-    for i, start in enumerate(weeks):
-        end = start + timedelta(days=6)
-        counts[f"new_{i}"] = Count("pk", filter=Q(transferred_on__gte=start, transferred_on__lte=end))
-        counts[f"closed_{i}"] = Count("pk", filter=Q(closed_on__gte=start, closed_on__lte=end))
-        # overdue_as_of_q(day) = open cases due before the day + finished_late_counts (below).
-        counts[f"open_due_before_{i}"] = Count(
-            "pk", filter=case_q.open_case_q() & Q(deadline__lt=trend_day(start, today))
-        )
-    figures = cases.order_by().aggregate(**counts)
-    finished_late = case_q.finished_late_counts(cases, [trend_day(start, today) for start in weeks])
+def _case_figures(cases, case_ids, today: date, weeks: list[date]) -> dict:
+    """The case cards and charts in seven queries, each over only the rows it needs (module doc).
+    Each count counts a NOT NULL column of the index the query reads (COUNT(*) takes no filter in
+    Django, and COUNT(id) would make PostgreSQL read every row from the table as well)."""
+    days = [trend_day(start, today) for start in weeks]
+    ends = [start + timedelta(days=6) for start in weeks]
 
-    by_unit_state: dict[tuple, Counter] = {}
+    by_unit_state: dict[int | None, Counter] = {}
     by_state: Counter = Counter()
-    for unit_id, unit_name, state, n in (
-        cases.order_by().values_list("lead_unit_id", "lead_unit__name", "state").annotate(n=Count("pk"))
+    total = done = 0
+    for unit_id, state, n, n_done in (
+        cases.order_by()
+        .values_list("lead_unit_id", "state")
+        .annotate(n=Count("*"), done=Count("state", filter=case_q.finished_case_q()))
     ):
-        by_unit_state.setdefault((unit_id, unit_name or "未定单位"), Counter())[state] += n
+        by_unit_state.setdefault(unit_id, Counter())[state] += n
         by_state[state] += n
-    pollution = [
-        row
-        for row in cases.order_by()
-        .values_list("pollution_types", "pollution_types__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "pollution_types__name")
-        if row[0] is not None  # the cases without a pollution type
-    ]
-    total, done, overdue = figures["total"], figures["done"], figures["overdue"]
+        total, done = total + n, done + n_done
+    names = dict(Unit.objects.values_list("pk", "name"))  # every unit: one query even with no cases
+
+    # Only the open cases: overdue_q and due_soon_q are open_case_q and a deadline range, and the
+    # open part of overdue_as_of_q(day) is "open, deadline before the day" (+ finished_late_counts).
+    open_figures = (
+        cases.filter(case_q.open_case_q())
+        .order_by()
+        .aggregate(
+            overdue=Count("state", filter=case_q.overdue_q(today)),
+            due_soon=Count("state", filter=case_q.due_soon_q(None, today)),
+            **{f"due_before_{i}": Count("state", filter=Q(deadline__lt=day)) for i, day in enumerate(days)},
+        )
+    )
+    finished_late = case_q.finished_late_counts(cases, days, case_ids=case_ids)
+    new = (
+        cases.filter(transferred_on__gte=weeks[0], transferred_on__lte=ends[-1])
+        .order_by()
+        .aggregate(
+            **{
+                f"w{i}": Count("transferred_on", filter=Q(transferred_on__gte=start, transferred_on__lte=end))
+                for i, (start, end) in enumerate(zip(weeks, ends, strict=True))
+            }
+        )
+    )
+    closed = (
+        cases.filter(closed_on__gte=weeks[0], closed_on__lte=ends[-1])
+        .order_by()
+        .aggregate(
+            **{
+                f"w{i}": Count("closed_on", filter=Q(closed_on__gte=start, closed_on__lte=end))
+                for i, (start, end) in enumerate(zip(weeks, ends, strict=True))
+            }
+        )
+    )
+    # A case has each pollution type once: its links of a type are its cases of that type.
+    links = PetitionCase.pollution_types.through.objects.order_by()
+    if case_ids is not None:  # scoped or filtered: only the links of those cases
+        links = links.filter(petitioncase_id__in=case_ids)
+    per_type = dict(links.values_list("pollutiontype_id").annotate(n=Count("*")))
+    pollution = sorted(
+        (
+            (pk, name, per_type[pk])
+            for pk, name in PollutionType.objects.values_list("pk", "name")  # a short vocabulary
+            if pk in per_type
+        ),
+        key=lambda row: (-row[2], row[1]),
+    )
+    overdue = open_figures["overdue"]
     return {
         "total": total,
         "done": done,
         "overdue": overdue,
-        "on_time": figures["on_time"],
-        "due_soon": figures["due_soon"],
+        # on_time_q is ~overdue_q: every case in scope but the overdue ones.
+        "on_time": total - overdue,
+        "due_soon": open_figures["due_soon"],
         "completion_rate": _rate(done, total),
-        "on_time_rate": _rate(figures["on_time"], total),
+        "on_time_rate": _rate(total - overdue, total),
         "by_state": by_state,
-        "by_unit_state": sorted(by_unit_state.items(), key=lambda kv: (-sum(kv[1].values()), kv[0][1])),
+        "by_unit_state": sorted(
+            (((u, names.get(u, "未定单位")), counts) for u, counts in by_unit_state.items()),
+            key=lambda kv: (-sum(kv[1].values()), kv[0][1]),
+        ),
         # (pollution type id, name, cases)
         "pollution": pollution,
-        "new_per_week": [figures[f"new_{i}"] for i in range(len(weeks))],
-        "closed_per_week": [figures[f"closed_{i}"] for i in range(len(weeks))],
-        "overdue_trend": [figures[f"open_due_before_{i}"] + finished_late[i] for i in range(len(weeks))],
+        "new_per_week": [new[f"w{i}"] for i in range(len(weeks))],
+        "closed_per_week": [closed[f"w{i}"] for i in range(len(weeks))],
+        "overdue_trend": [open_figures[f"due_before_{i}"] + finished_late[i] for i in range(len(weeks))],
     }
 
 
 def _task_figures(tasks, today: date) -> dict:
-    """Schedule-status cards in one aggregate query, this year's grades in one grouped query."""
-    figures = tasks.order_by().aggregate(
-        total=Count("pk"),
-        complete=Count("pk", filter=task_q.finished_task_q()),
-        on_schedule=Count("pk", filter=task_q.on_schedule_task_q(today)),
-        behind=Count("pk", filter=task_q.behind_task_q(today)),
-        overdue=Count("pk", filter=task_q.overdue_task_q(today)),
-        on_time=Count("pk", filter=task_q.on_time_task_q(today)),
-        due_soon=Count("pk", filter=task_q.due_soon_task_q(None, today)),
-    )
-    grades = Counter(
-        dict(
-            tasks.order_by()
-            .annotate(grade_now=task_q.grade_expression(today.year, today))
-            .values_list("grade_now")
-            .annotate(n=Count("pk"))
+    """Schedule-status cards, 即将到期 and this year's grades in one query grouped by schedule
+    status × grade (both SQL CASE expressions of rectification.domain.queries)."""
+    by_status: Counter = Counter()
+    grades: Counter = Counter()
+    due_soon = 0
+    for status, grade, n, n_due_soon in (
+        tasks.order_by()
+        .annotate(
+            status_now=task_q.schedule_status_expression(today),
+            grade_now=task_q.grade_expression(today.year, today),
         )
-    )
-    total = figures["total"]
+        .values_list("status_now", "grade_now")
+        .annotate(n=Count("pk"), due_soon=Count("pk", filter=task_q.due_soon_task_q(None, today)))
+    ):
+        by_status[status] += n
+        grades[grade] += n
+        due_soon += n_due_soon
+    total = sum(by_status.values())
+    figures = {
+        "total": total,
+        "complete": by_status[ScheduleStatus.COMPLETE.value],
+        "on_schedule": by_status[ScheduleStatus.ON_SCHEDULE.value],
+        "behind": by_status[ScheduleStatus.BEHIND.value],
+        "overdue": by_status[ScheduleStatus.OVERDUE.value],
+        "due_soon": due_soon,
+    }
+    # on_time_task_q: finished, or on schedule.
+    figures["on_time"] = figures["complete"] + figures["on_schedule"]
     return {
         **figures,
         "completion_rate": _rate(figures["complete"], total),

@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.domain.queries import annotate_overdue, changed_on_q, due_soon_q, overdue_q
+from cases.domain.queries import annotate_overdue, changed_on_q, due_soon_q, open_case_q, overdue_q
 from cases.enums import CaseState, CompletionStatus, RecheckResult
 from cases.exporters import COUNTER_FIELDS
 from cases.models import PetitionCase, ReboundEntry, RecheckDraw, RecheckVisit
@@ -165,12 +165,30 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
     ).filter(schedule_status__in=[ScheduleStatus.OVERDUE, ScheduleStatus.BEHIND])
     slow_rows = [_task_row(t) for t in slow.order_by("deadline", "pk")[:DETAIL_LIMIT]]
 
-    state_counts = (
-        PetitionCase.objects.order_by().values_list("inspection_id", "state").annotate(n=Count("pk"))
-    )
+    # Every case figure in one pass over the cases: grouped by inspection × state × completion
+    # status, with the period's closed, the key cases and the 查处问责 sums as conditional
+    # aggregates (a handful of groups, however many cases).
     by_state: dict[int, dict] = {}
-    for insp_id, state, n in state_counts:
-        by_state.setdefault(insp_id, {})[state] = n
+    completion: Counter = Counter()
+    case_figures: dict = {"closed": 0, "key": 0, "key_overdue": 0, **{f: 0 for f in ENFORCEMENT_FIELDS}}
+    for row in (
+        PetitionCase.objects.order_by()
+        .values("inspection_id", "state", "completion_status")
+        .annotate(
+            n=Count("state"),
+            closed=Count("state", filter=Q(closed_on__gte=start, closed_on__lte=end)),
+            key=Count("state", filter=Q(is_key=True)),
+            key_overdue=Count("state", filter=Q(is_key=True) & overdue_q(as_of)),
+            **{f"sum_{f}": Sum(f) for f in ENFORCEMENT_FIELDS},
+        )
+    ):
+        states = by_state.setdefault(row["inspection_id"], {})
+        states[row["state"]] = states.get(row["state"], 0) + row["n"]
+        completion[row["completion_status"]] += row["n"]
+        for key in ("closed", "key", "key_overdue"):
+            case_figures[key] += row[key]
+        for f in ENFORCEMENT_FIELDS:
+            case_figures[f] += row[f"sum_{f}"] or 0
     case_by_inspection = [
         {
             "inspection": names[pk],
@@ -183,15 +201,6 @@ def report_data(start: date, end: date, *, as_of: date) -> dict:
         for pk in names
         if pk in by_state
     ]
-    completion = dict(
-        PetitionCase.objects.order_by().values_list("completion_status").annotate(n=Count("pk"))
-    )
-    case_figures = PetitionCase.objects.aggregate(
-        closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lte=end)),
-        key=Count("pk", filter=Q(is_key=True)),
-        key_overdue=Count("pk", filter=Q(is_key=True) & overdue_q(as_of)),
-        **{f: Sum(f) for f in ENFORCEMENT_FIELDS},
-    )
     closed = _cases_for_rows(PetitionCase.objects.filter(closed_on__gte=start, closed_on__lte=end))
     key_cases = annotate_overdue(_cases_for_rows(PetitionCase.objects.filter(is_key=True)), as_of)
     key_cases = key_cases.order_by("-is_overdue", F("deadline").asc(nulls_last=True), "pk")
@@ -416,7 +425,17 @@ def dispatch_data(day: date) -> dict:
     with the number of cases. A fixed number of queries.
     """
     sections = _dispatch_sections(day)
-    case_counts = _grouped(PetitionCase, {k: v[0] for k, v in sections.items() if v[0] is not None})
+    # Cases in two grouped queries, each over only its rows: the open ones (due soon and overdue
+    # are open cases; the partial index of open cases) and the few that changed yesterday.
+    case_counts = _grouped(
+        PetitionCase,
+        {"due_soon": sections["due_soon"][0], "overdue": sections["overdue"][0]},
+        where=open_case_q(),
+    )
+    for unit_id, counts in _grouped(
+        PetitionCase, {"changed": sections["changed"][0]}, where=sections["changed"][0]
+    ).items():
+        case_counts.setdefault(unit_id, {}).update(counts)
     task_counts = _grouped(RectificationTask, {k: v[1] for k, v in sections.items()})
     unit_ids = sorted(set(case_counts) | set(task_counts), key=lambda u: (u is None, u or 0))
     names = dict(Unit.objects.filter(pk__in=[u for u in unit_ids if u]).values_list("pk", "name"))
@@ -454,13 +473,13 @@ def dispatch_data(day: date) -> dict:
     }
 
 
-def _grouped(model, conditions: dict) -> dict:
-    """{lead unit id: {section: count}} in one grouped query over ``model``."""
-    rows = (
-        model.objects.order_by()
-        .values("lead_unit_id")
-        .annotate(**{k: Count("pk", filter=q) for k, q in conditions.items()})
-    )
+def _grouped(model, conditions: dict, *, where: Q | None = None) -> dict:
+    """{lead unit id: {section: count}} in one grouped query over ``model`` (only the rows of
+    ``where``, which every condition implies)."""
+    qs = model.objects.order_by() if where is None else model.objects.filter(where).order_by()
+    # A NOT NULL column of the partial index of open cases: the counts are read from the index.
+    column = "state" if model is PetitionCase else "pk"
+    rows = qs.values("lead_unit_id").annotate(**{k: Count(column, filter=q) for k, q in conditions.items()})
     return {r.pop("lead_unit_id"): r for r in rows}
 
 

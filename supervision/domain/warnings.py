@@ -1,8 +1,11 @@
 """预警 sweep: blue / yellow / red warnings from deadlines and schedule status (docs/rules.md §7).
 
 Thresholds (days) come from settings so the office can change them:
-- blue   — the deadline is WARNING_BLUE_DAYS_BEFORE days away or less and the item is not done;
-- yellow — the deadline has come (today is the deadline day or later), or a task is behind schedule;
+- blue   — the deadline is WARNING_BLUE_DAYS_BEFORE days away or less, the item is not done and
+           (a task) not behind schedule;
+- yellow — the deadline has come (today is the deadline day or later), or a task is behind
+           schedule (rectification.domain.queries.behind_task_q, through the schedule status),
+           however near or far its deadline — the same colour as the task's badge (warning_of);
 - red    — the item is WARNING_RED_DAYS_OVERDUE days or more past its deadline.
 """
 
@@ -48,10 +51,12 @@ def warning_for(deadline: date, today: date, *, behind: bool = False) -> Verdict
         return Verdict(WarningLevel.YELLOW, f"已超过整改时限{-days_left}天仍未完成")
     if days_left == 0:
         return Verdict(WarningLevel.YELLOW, "今日到达整改时限，尚未完成")
-    if days_left <= blue_days:
-        return Verdict(WarningLevel.BLUE, f"距整改时限还有{days_left}天，尚未完成")
+    # Behind schedule is yellow before it is near the deadline: a task both behind and due within
+    # the blue window is yellow, as its badge is (docs/rules.md §7.1).
     if behind:
         return Verdict(WarningLevel.YELLOW, "时间节点未按期完成，滞后序时进度")
+    if days_left <= blue_days:
+        return Verdict(WarningLevel.BLUE, f"距整改时限还有{days_left}天，尚未完成")
     return None
 
 

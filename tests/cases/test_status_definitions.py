@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.domain.queries import (
+    case_ids_for_figures,
+    cases_for_figures,
+    cases_visible_to,
     due_soon_q,
     finished_case_q,
     finished_late_counts,
@@ -108,3 +111,32 @@ def test_case_list_filters_use_the_definitions(users, unit_a, login):
     assert total(overdue_on=(today - timedelta(days=3)).isoformat()) == 1  # finished late: overdue then
     assert total(overdue_on=(today - timedelta(days=1)).isoformat()) == 0  # finished by then
     assert total(lead_unit=unit_a.pk) == 4
+
+
+def test_figures_indexes_are_the_status_definitions():
+    """The partial indexes the figures read (cases/models.py) have exactly the definitions'
+    conditions: PostgreSQL uses a partial index only for a query whose condition implies it."""
+    indexes = {index.name: index for index in PetitionCase._meta.indexes}
+    assert indexes["cases_case_open_deadline_idx"].condition == open_case_q()
+    assert indexes["cases_case_open_unit_idx"].condition == open_case_q()
+    assert indexes["cases_case_finished_idx"].condition == finished_case_q()
+
+
+@pytest.mark.django_db
+def test_figure_scopes_are_the_cases_a_user_may_see(users, unit_a, unit_b):
+    """cases_for_figures (indexed IN lists) and case_ids_for_figures (a UNION of index lookups)
+    are the rows of cases_visible_to: lead unit, cooperating unit, neither; and the office's all."""
+    lead = CaseFactory(lead_unit=unit_a)
+    cooperating = CaseFactory(lead_unit=unit_b)
+    cooperating.cooperating_units.add(unit_a)
+    CaseFactory(lead_unit=unit_b)  # another unit's: not seen by staff of unit A
+    for who in ("staff", "staff_b", "office"):
+        user = users[who]
+        visible = set(cases_visible_to(user).values_list("pk", flat=True))
+        assert set(cases_for_figures(user).values_list("pk", flat=True)) == visible
+        subquery = case_ids_for_figures(user)
+        by_ids = (
+            PetitionCase.objects.all() if subquery is None else PetitionCase.objects.filter(pk__in=subquery)
+        )
+        assert set(by_ids.values_list("pk", flat=True)) == visible
+    assert set(cases_for_figures(users["staff"]).values_list("pk", flat=True)) == {lead.pk, cooperating.pk}

@@ -65,13 +65,15 @@ def test_dashboard_for_unit_staff_counts_only_own_unit(users, unit_a, unit_b, lo
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("who", "queries"), [("office", 15), ("staff", 16)])
+@pytest.mark.parametrize(("who", "queries"), [("office", 17), ("staff", 19)])
 def test_dashboard_runs_constant_queries(
     who, queries, users, unit_a, unit_b, login, django_assert_num_queries
 ):
-    """Session and user (3; a unit user +1 for their units), the filter's two choice lists, then one query per row of cards or
-    chart: case cards + weekly series, finished-late part of the trend, unit × state, pollution types, task cards, grades,
-    warnings by level, escalated warnings, letters awaiting a reply."""
+    """Session and user (3; a unit user +1 for their units, +1 for the cases their units cooperate on), unread
+    notifications, the filter's two choice lists, then each over only the rows it needs: unit × state, unit names,
+    open cases (overdue, due soon, open part of the trend), finished-late part of the trend, transferred per week,
+    closed per week, pollution-type links, pollution-type names, tasks by schedule status × grade, warnings by level,
+    letters awaiting a reply."""
     client = login(users[who])
     _items(unit_a, unit_b)
     client.get(reverse("supervision:index"))  # warm the session

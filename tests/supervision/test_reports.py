@@ -217,7 +217,7 @@ def test_rechecks_shown_in_page_xlsx_and_pdf(users, unit_a, unit_b, login, tmp_p
 def test_report_data_runs_constant_queries(users, unit_a, unit_b, django_assert_num_queries):
     make_fixture(unit_a, unit_b)
     make_rechecks(users["office"], unit_a, unit_b)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         report_data(date(2026, 5, 25), date(2026, 5, 31), as_of=AS_OF)
     draw = RecheckDraw.objects.get(month=date(2026, 5, 1))
     for i in range(15):
@@ -234,7 +234,7 @@ def test_report_data_runs_constant_queries(users, unit_a, unit_b, django_assert_
             result=RecheckResult.REBOUNDED if i % 2 else RecheckResult.HOLDS,
             notes="反弹",
         )
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         data = report_data(date(2026, 5, 25), date(2026, 5, 31), as_of=AS_OF)
     assert (data["rechecks"]["visited"], len(data["rebounds"]["entries"])) == (17, 8)
 
@@ -242,7 +242,7 @@ def test_report_data_runs_constant_queries(users, unit_a, unit_b, django_assert_
 @pytest.mark.django_db
 def test_dispatch_data_per_unit_and_constant_queries(unit_a, unit_b, django_assert_num_queries):
     make_fixture(unit_a, unit_b)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         data = dispatch_data(AS_OF)
     sections = {s["unit"]: s["counts"] for s in data["units"]}
     assert sections["乙单位"]["overdue"] == 2  # T-OVERDUE and KEY-1
@@ -250,7 +250,7 @@ def test_dispatch_data_per_unit_and_constant_queries(unit_a, unit_b, django_asse
     for _ in range(10):
         TaskFactory(lead_unit=unit_a, deadline=date(2026, 6, 5))
         CaseFactory(lead_unit=unit_b, deadline=date(2026, 6, 3))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         data = dispatch_data(AS_OF)
     assert data["overall"]["due_soon"] == 20
 

@@ -44,6 +44,43 @@ def test_warning_for_behind_schedule_far_from_deadline_is_yellow():
     assert verdict.reason == "时间节点未按期完成，滞后序时进度"
 
 
+@pytest.mark.parametrize(
+    ("days_left", "behind", "expected"),
+    [
+        (8, True, WarningLevel.YELLOW),
+        (7, True, WarningLevel.YELLOW),  # within the blue window, but behind: yellow, not blue
+        (1, True, WarningLevel.YELLOW),
+        (7, False, WarningLevel.BLUE),
+        (1, False, WarningLevel.BLUE),
+        (8, False, None),
+        (0, True, WarningLevel.YELLOW),
+        (-7, True, WarningLevel.RED),
+    ],
+)
+def test_warning_for_behind_schedule_is_yellow_however_near_the_deadline(days_left, behind, expected):
+    verdict = warning_for(DEADLINE, DEADLINE - timedelta(days=days_left), behind=behind)
+    assert (verdict.level if verdict else None) == expected
+
+
+@pytest.mark.django_db
+def test_sweep_gives_a_behind_task_due_within_the_blue_window_a_yellow_warning(users, unit_a):
+    """The sweep takes "behind" from the schedule status (behind_task_q): a task 1 and 7 days from
+    its deadline with a late milestone is yellow; the same task without the late milestone is blue."""
+    today = date(2026, 5, 10)
+    near = TaskFactory(lead_unit=unit_a, deadline=today + timedelta(days=1))
+    edge = TaskFactory(lead_unit=unit_a, deadline=today + timedelta(days=7))
+    on_time = TaskFactory(lead_unit=unit_a, deadline=today + timedelta(days=7))
+    for task in (near, edge):
+        MilestoneFactory(measure=MeasureFactory(task=task), due=today - timedelta(days=1))
+    MilestoneFactory(measure=MeasureFactory(task=on_time), due=today + timedelta(days=1))
+    levels = {w.task_id: w.level for w in sweep_warnings(today=today)}
+    assert levels == {
+        near.pk: WarningLevel.YELLOW,
+        edge.pk: WarningLevel.YELLOW,
+        on_time.pk: WarningLevel.BLUE,
+    }
+
+
 @pytest.mark.django_db
 def test_sweep_raises_once_and_notifies_unit_heads_and_office(users, unit_a):
     case = CaseFactory(lead_unit=unit_a, deadline=DEADLINE)
