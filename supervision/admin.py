@@ -10,6 +10,7 @@ from .models import (
     LetterCounter,
     Report,
     ReportDelivery,
+    ReportSection,
     SupervisionLetter,
 )
 
@@ -61,3 +62,11 @@ class ReportDeliveryAdmin(ReadOnlyAdmin):
     """报送记录: made on the report page with its PDF and SHA-256; read here, never edited."""
 
     list_display = ["report", "recipients", "delivered_on", "delivered_by", "sha256"]
+
+
+@admin.register(ReportSection)
+class ReportSectionAdmin(ReadOnlyAdmin):
+    """报告单位分节: built with the report, read here, never edited."""
+
+    list_display = ["report", "unit"]
+    list_select_related = ["report", "unit"]

@@ -125,9 +125,10 @@ def test_task_list_sorts_by_each_column_both_ways(key, client, users, unit_a):
         # notifications, the page's rows — the filter choices and unit names come from the cache
         ("staff", "/cases/?sort=-deadline&q=噪声&page=1", 7),
         ("staff", "/cases/?sort=state&q=甲单位", 7),
-        # the office reads every unit: no unit tree; a chosen unit is read once to validate it
+        # the office reads every unit: no unit tree; a chosen unit is read once to validate it,
+        # and once more for the name on its removable filter chip
         ("office", "/cases/?sort=-batch&state=investigating&overdue=false", 6),
-        ("office", "/cases/?sort=receipt_no&unit={unit}&q=噪声", 7),
+        ("office", "/cases/?sort=receipt_no&unit={unit}&q=噪声", 8),
     ],
 )
 def test_case_list_query_count_is_fixed(
@@ -153,8 +154,9 @@ def test_task_list_query_count_is_fixed(n, client, users, unit_a, django_assert_
     url = "/tasks/?sort=-status&q=甲单位"
     client.get(url)
     # session, user, roles, unit tree, ONE count, the page (+ cooperating units, measures,
-    # milestones), unread notifications; the choices and unit names come from the cache
-    with django_assert_num_queries(10):
+    # milestones), unread notifications, the meetings that approved the task lists; the choices
+    # and unit names come from the cache
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.context["total"] == n
 
