@@ -187,6 +187,7 @@ def talks(request):
             "page": page,
             "talks": page.object_list,
             "state": state,
+            "state_label": TALK_STATES.get(state, ""),
             "states": TALK_STATES,
             "today": today,
             "query": f"state={state}" if state else "",
