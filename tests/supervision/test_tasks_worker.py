@@ -24,6 +24,8 @@ def test_beat_schedule_holds_every_entry_at_its_time():
         "qianshan.cases.draw_rechecks": crontab(hour=7, minute=30, day_of_month=1),
         "qianshan.acceptance.send_deadline_alerts": crontab(hour=8, minute=0),
         "qianshan.scoring.calendar_alerts": crontab(hour=8, minute=10),
+        "qianshan.oversight.remind_study": crontab(hour=8, minute=10),
+        "qianshan.oversight.remind_discipline_inspection": crontab(hour=8, minute=15),
         "qianshan.supervision.dispatch_daily": crontab(hour=8, minute=30),
         "qianshan.supervision.build_weekly_report": crontab(hour=9, minute=0, day_of_week=1),
         "qianshan.supervision.build_monthly_report": crontab(hour=9, minute=0, day_of_month=1),
