@@ -30,6 +30,7 @@ from .domain.next_step import next_step
 from .domain.queries import (
     PERSONAL_FIELDS,
     annotate_overdue,
+    cases_for_figures,
     cases_visible_to,
     for_detail,
     for_list,
@@ -50,13 +51,16 @@ PAGE_SIZE = 50
 
 @login_required
 def case_list(request):
-    visible = cases_visible_to(request.user)
+    # The user's scope on indexed columns (a unit user's cooperating cases as an id list, one query):
+    # PostgreSQL then counts and pages through indexes instead of testing EXISTS on every case.
+    visible = cases_for_figures(request.user)
     case_filter = CaseFilter(request.GET, queryset=visible)
     filtered = case_filter.qs
     sorting = case_sorting(request.GET)
     fast_selects(case_filter.form)
-    # The per-state chips are the list's one count: the paginator takes their sum.
-    counts = dict(filtered.order_by().values_list("state").annotate(n=Count("pk")))
+    # The per-state chips are the list's one count: the paginator takes their sum. COUNT(state),
+    # not COUNT(id): the state index then answers it alone (an index-only scan).
+    counts = dict(filtered.order_by().values_list("state").annotate(n=Count("state")))
     state_counts = [(s, counts.get(s.value, 0)) for s in CaseState]
     total = sum(counts.values())
     page = paginate(

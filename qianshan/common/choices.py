@@ -46,7 +46,9 @@ def cache_model_choices(form):
         ):
             pairs = model_choices(field.queryset, field.label_from_instance)
             empty = [("", field.empty_label)] if field.empty_label is not None else []
-            field.widget.choices = [*empty, *pairs]
+            # Already in Django's normalised form (value, label): set as they are — the choices
+            # setter would normalise each pair again, a few hundred calls per page.
+            field.widget._choices = [*empty, *pairs]
     return form
 
 

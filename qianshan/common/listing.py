@@ -19,7 +19,7 @@ from django.db.models import Case, Expression, IntegerField, Q, Value, When
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 SORT_PARAM = "sort"
@@ -113,13 +113,34 @@ class Sorting:
         return self.header(key)
 
 
+# From this row on a page's rows are fetched by their keys first (a "deferred join"): the skipped
+# rows are then read from the sort's index alone, not fetched whole and thrown away.
+DEFERRED_FROM_ROW = 500
+
+
 class ListPaginator(Paginator):
-    """A paginator that takes a count the view already has (so the list counts once)."""
+    """A paginator that takes a count the view already has (so the list counts once), and reads a
+    deep page in two steps: the page's primary keys in the list's order (PostgreSQL walks the sort's
+    index — each offered order ends in the primary key and has an index — and skips the rows before
+    the page there), then those rows. Page 1000 of 100 000 cases costs what page 1 costs plus one
+    small query, instead of fetching and dropping 50 000 whole rows."""
 
     def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         if count is not None:
             self.__dict__["count"] = count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        qs = self.object_list
+        if bottom < DEFERRED_FROM_ROW or not hasattr(qs, "values_list"):
+            return self._get_page(qs[bottom:top], number, self)
+        keys = list(qs.values_list("pk", flat=True)[bottom:top])
+        place = {pk: i for i, pk in enumerate(keys)}
+        rows = sorted(qs.filter(pk__in=keys), key=lambda row: place[row.pk])
+        return self._get_page(rows, number, self)
 
     def _get_page(self, *args, **kwargs):
         return ListPage(*args, **kwargs)
@@ -163,28 +184,35 @@ def keyword_q(value: str, fields: tuple[str, ...]) -> Q:
 
 # --- filter forms: selects rendered without a template per <option> ------------------------------
 class FastSelectMixin:
-    """Render a <select> in Python: Django renders each <option> through a template include, which
-    is most of a list page's time once a filter offers a few hundred units (issue 12 profile)."""
+    """Render a <select> in Python from the widget's choices: Django builds a dict per <option> and
+    renders each through a template include, which is most of a list page's time once a filter
+    offers a few hundred units (issue 12 profile)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                parts.append(format_html('<optgroup label="{}">', group))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    "" if o["value"] is None else o["value"],
-                    flatatt(o["attrs"]),
-                    o["label"],
-                )
-                for o in options
-            )
-            if group:
+        final = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        chosen = {str(v) for v in self.format_value(value)}
+        single = not self.allow_multiple_selected
+        parts = [f'<select name="{escape(name)}"{flatatt(final)}>']
+
+        def option(opt_value, label):
+            text = "" if opt_value is None else str(opt_value)
+            selected = text in chosen
+            if selected and single:
+                chosen.clear()  # as Django: only the first matching option of a single select
+            mark = " selected" if selected else ""
+            return f'<option value="{escape(text)}"{mark}>{escape(label)}</option>'
+
+        for group, options in self.choices:
+            if isinstance(options, list | tuple):
+                parts.append(f'<optgroup label="{escape(group)}">')
+                parts.extend(option(v, label) for v, label in options)
                 parts.append("</optgroup>")
+            else:
+                parts.append(option(group, options))
         parts.append("</select>")
-        return mark_safe("".join(parts))  # every piece above is escaped by format_html
+        return mark_safe("".join(parts))  # every value and label above is escaped
 
 
 _FAST: dict[type, type] = {}

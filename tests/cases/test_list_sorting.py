@@ -121,10 +121,11 @@ def test_task_list_sorts_by_each_column_both_ways(key, client, users, unit_a):
 @pytest.mark.parametrize(
     ("who", "url", "queries"),
     [
-        # session, user, roles, the unit tree of the scope, ONE count (state chips), unread
+        # session, user, roles, the unit tree of the scope, the ids of the cases their units
+        # cooperate on (the scope as indexed IN lists), ONE count (state chips), unread
         # notifications, the page's rows — the filter choices and unit names come from the cache
-        ("staff", "/cases/?sort=-deadline&q=噪声&page=1", 7),
-        ("staff", "/cases/?sort=state&q=甲单位", 7),
+        ("staff", "/cases/?sort=-deadline&q=噪声&page=1", 8),
+        ("staff", "/cases/?sort=state&q=甲单位", 8),
         # the office reads every unit: no unit tree; a chosen unit is read once to validate it,
         # and once more for the name on its removable filter chip
         ("office", "/cases/?sort=-batch&state=investigating&overdue=false", 6),
@@ -228,3 +229,45 @@ def test_keyword_finds_address_and_unit_names(client, users, unit_a, unit_b):
     tasks = client.get("/tasks/", {"q": "水务"}).context["tasks"]
     assert [t.number for t in tasks] == ["T2"]
     assert [t.number for t in client.get("/tasks/", {"q": "甲单"}).context["tasks"]] == ["T1"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", [*sorted(CASE_SORTS), *(f"-{k}" for k in sorted(CASE_SORTS))])
+def test_deep_pages_read_keys_first_and_show_the_same_rows(sort, client, users, unit_a):
+    """From row DEFERRED_FROM_ROW on, a page's keys are read first and then its rows (listing.
+    ListPaginator): the page shows exactly the rows of the plain ordered slice, in its order, with
+    one query more than a shallow page whatever the page number."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import PetitionCase
+    from cases.sorting import case_sorting
+    from qianshan.common.listing import DEFERRED_FROM_ROW
+
+    n = DEFERRED_FROM_ROW + 120
+    bulk_cases(n, inspection=InspectionFactory(), lead_unit=unit_a, cooperating=unit_a)
+    # varied deadlines, batches and states so every order differs from the id order
+    for i, pk in enumerate(PetitionCase.objects.order_by("pk").values_list("pk", flat=True)):
+        PetitionCase.objects.filter(pk=pk).update(
+            deadline=date(2030, 1, 1) + timedelta(days=(i * 7) % 31),
+            batch=1 + i % 3,
+            state=["received", "investigating", "rectifying", "completed"][i % 4],
+        )
+    ordered = list(
+        case_sorting(QueryDict(f"sort={sort}"))
+        .apply(PetitionCase.objects.all())
+        .values_list("receipt_no", flat=True)
+    )
+    client.force_login(users["office"])
+    counts = {}
+    for page in (1, DEFERRED_FROM_ROW // 50 + 1, DEFERRED_FROM_ROW // 50 + 3):
+        response = client.get("/cases/", {"sort": sort, "page": page})
+        shown = [c.receipt_no for c in response.context["page"]]
+        start = (page - 1) * 50
+        assert shown == ordered[start : start + 50], (sort, page)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/cases/", {"sort": sort, "page": page})
+        counts[page] = len(ctx.captured_queries)
+    shallow, deep, last = counts.values()
+    assert deep == last == shallow + 1
