@@ -26,6 +26,9 @@ class Access:
         from .models import Unit
 
         self.user = user
+        # (link table, side) → the ids scope_indexed resolved for this user's units: the figures of
+        # one page (home, dashboard, case list, to-do) read each list once.
+        self.linked_ids: dict[tuple[str, str], list[int]] = {}
         if not user.is_authenticated:
             self.roles, self.unit_ids, self.own_unit_ids = frozenset(), frozenset(), frozenset()
             return
@@ -114,11 +117,14 @@ def scope(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet:
     return qs.filter(unit_filter(access.unit_ids, unit_fields, qs.model))
 
 
-def indexed_unit_filter(unit_ids: Iterable[int], unit_fields: Iterable[str], model) -> Q:
+def indexed_unit_filter(
+    unit_ids: Iterable[int], unit_fields: Iterable[str], model, *, cache: dict | None = None
+) -> Q:
     """unit_filter's rows as plain ``IN`` lists: each M2M field is first resolved to the ids of the
     rows it links to the units (one query per M2M field). PostgreSQL answers ``a IN (…) OR pk IN
     (…)`` with one bitmap scan per index, where unit_filter's ``OR EXISTS`` makes it read every row
-    of the table; for the figures of a large table (dashboard, home page)."""
+    of the table; for the figures of a large table (dashboard, home page) and the case list.
+    ``cache``: where the resolved lists are kept for the rest of the request (Access.linked_ids)."""
     unit_ids = list(unit_ids)
     q = Q(pk__in=[])
     for field_name in unit_fields:
@@ -126,8 +132,14 @@ def indexed_unit_filter(unit_ids: Iterable[int], unit_fields: Iterable[str], mod
         if field.many_to_many:
             through = field.remote_field.through
             src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
-            linked = through.objects.filter(**{f"{dst}__in": unit_ids}).values_list(f"{src}_id", flat=True)
-            q |= Q(pk__in=sorted(set(linked)))
+            key = (through._meta.label_lower, src)
+            linked = cache.get(key) if cache is not None else None
+            if linked is None:
+                rows = through.objects.filter(**{f"{dst}__in": unit_ids}).values_list(f"{src}_id", flat=True)
+                linked = sorted(set(rows))
+                if cache is not None:
+                    cache[key] = linked
+            q |= Q(pk__in=linked)
         else:
             q |= Q(**{f"{field_name}__in": unit_ids})
     return q
@@ -141,7 +153,7 @@ def scope_indexed(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet
         return qs
     if not access.unit_ids:
         return qs.none()
-    return qs.filter(indexed_unit_filter(access.unit_ids, unit_fields, qs.model))
+    return qs.filter(indexed_unit_filter(access.unit_ids, unit_fields, qs.model, cache=access.linked_ids))
 
 
 def scope_ids(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet | None:
