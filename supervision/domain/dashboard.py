@@ -21,7 +21,7 @@ A unit user's scope is resolved to indexed ``IN`` lists first (cases_for_figures
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from cases.domain import queries as case_q
 from cases.enums import CaseState
@@ -121,13 +121,21 @@ def _case_figures(cases, case_ids, today: date, weeks: list[date]) -> dict:
 
     # Only the open cases: overdue_q and due_soon_q are open_case_q and a deadline range, and the
     # open part of overdue_as_of_q(day) is "open, deadline before the day" (+ finished_late_counts).
+    # Grouped by deadline and state first (a few thousand groups whatever the number of cases),
+    # then each figure sums the groups its definition selects: the fourteen filters are tested on
+    # the groups, not on every open case.
     open_figures = (
         cases.filter(case_q.open_case_q())
         .order_by()
+        .values("deadline", "state")
+        .annotate(n=Count("state"))
         .aggregate(
-            overdue=Count("state", filter=case_q.overdue_q(today)),
-            due_soon=Count("state", filter=case_q.due_soon_q(None, today)),
-            **{f"due_before_{i}": Count("state", filter=Q(deadline__lt=day)) for i, day in enumerate(days)},
+            overdue=Sum("n", filter=case_q.overdue_q(today), default=0),
+            due_soon=Sum("n", filter=case_q.due_soon_q(None, today), default=0),
+            **{
+                f"due_before_{i}": Sum("n", filter=Q(deadline__lt=day), default=0)
+                for i, day in enumerate(days)
+            },
         )
     )
     finished_late = case_q.finished_late_counts(cases, days, case_ids=case_ids)
