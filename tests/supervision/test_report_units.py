@@ -10,14 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from notifications.models import Notification
+from notifications.models import Notification, OutboxJob
+from org.enums import Role
 from qianshan.common.errors import DomainError
 from supervision.domain.delivery import record_delivery, report_pdf_bytes
-from supervision.domain.report_units import SECTION_LIMIT, attach_sections
+from supervision.domain.report_units import SECTION_LIMIT, attach_sections, notify_units
 from supervision.domain.reports import build_report
 from supervision.enums import ReportKind
 from supervision.models import Report, ReportDelivery, ReportSection
-from tests.factories import CaseFactory, InspectionFactory, TaskFactory, UnitFactory
+from tests.factories import CaseFactory, InspectionFactory, TaskFactory, UnitFactory, user_with_role
 from tests.pdf import pdf_text
 from tests.supervision.test_reports import AS_OF, make_fixture
 
@@ -96,6 +97,69 @@ def test_unit_users_are_notified_with_the_link_to_their_section(users, unit_a, u
     assert (
         Notification.objects.filter(recipient=users["staff"], dedupe_key__contains=":section:").count() == 1
     )
+
+
+def _section_notes(report, suffix):
+    """{(recipient, dedupe key): notification} of the section notices of ``report``'s round ``suffix``."""
+    key = rf"^report:{report.pk}:section:[0-9]+{suffix}$"
+    return {(n.recipient_id, n.dedupe_key): n for n in Notification.objects.filter(dedupe_key__regex=key)}
+
+
+def _expected_recipients(report):
+    """(user, unit id) of every active head and staff member of every unit with a section."""
+    from org.models import RoleAssignment
+
+    unit_ids = list(report.sections.values_list("unit_id", flat=True))
+    return {
+        (ra.user, ra.unit_id)
+        for ra in RoleAssignment.objects.filter(
+            unit_id__in=unit_ids, role__in=[Role.UNIT_HEAD, Role.UNIT_STAFF], user__is_active=True
+        ).select_related("user")
+    }
+
+
+@pytest.mark.django_db
+def test_notify_units_takes_fixed_queries_and_reaches_every_unit_user(users, unit_a, unit_b):
+    report = _monthly(unit_a, unit_b)  # 2 units, 3 unit users
+    with CaptureQueriesContext(connection) as few:
+        sent_few = notify_units(report, suffix=":2")
+    assert sent_few == 3
+    insp = InspectionFactory(code="NOTE")
+    for i in range(12):  # more units, each with a head and staff (one without an e-mail address)
+        unit = UnitFactory(name=f"通知单位{i}")
+        TaskFactory(inspection=insp, lead_unit=unit, deadline=date(2026, 2, 1))
+        user_with_role(Role.UNIT_HEAD, unit, username=f"note_head{i}")
+        no_mail = {"email": ""} if i == 0 else {}
+        user_with_role(Role.UNIT_STAFF, unit, username=f"note_staff{i}", **no_mail)
+        user_with_role(Role.UNIT_STAFF, unit, username=f"note_gone{i}", is_active=False)
+    user_with_role(Role.UNIT_STAFF, unit_b, username="also_a").role_assignments.create(
+        role=Role.UNIT_HEAD, unit=unit_a
+    )  # in two units: one notification per section
+    bigger, _ = build_report(ReportKind.WEEKLY, day=AS_OF)
+    assert bigger.sections.count() == 14
+    jobs_before = set(OutboxJob.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as many:
+        sent = notify_units(bigger, suffix=":2")
+    assert len(many) == len(few)
+    expected = _expected_recipients(bigger)
+    assert sent == len(expected) == 2 * 12 + 3 + 2
+    notes = _section_notes(bigger, ":2")
+    assert set(notes) == {(u.pk, f"report:{bigger.pk}:section:{unit_id}:2") for u, unit_id in expected}
+    for user, unit_id in expected:
+        note = notes[(user.pk, f"report:{bigger.pk}:section:{unit_id}:2")]
+        assert note.link == reverse("supervision:report_unit", args=[bigger.pk, unit_id])
+        assert (
+            note.title.startswith("周报（")
+            and bigger.sections.get(unit_id=unit_id).data["unit"] in note.title
+        )
+        assert note.email_wanted == bool(user.email)
+        assert note.kind == "report" and note.reason.startswith("您是责任单位人员")
+    (job,) = OutboxJob.objects.exclude(pk__in=jobs_before)  # the mail of all of them in one job
+    assert job.task_name == "qianshan.notifications.send_emails"
+    assert sorted(job.kwargs["ids"]) == sorted(n.pk for n in notes.values())
+    # the same round again notifies nobody and queues no mail
+    assert notify_units(bigger, suffix=":2") == 0
+    assert not OutboxJob.objects.exclude(pk__in=jobs_before | {job.pk}).exists()
 
 
 @pytest.mark.django_db
