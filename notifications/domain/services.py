@@ -55,6 +55,55 @@ def notify(
     return created
 
 
+def notify_many(messages: Iterable[tuple[Iterable, dict]], *, email: bool = True) -> list[Notification]:
+    """``notify()`` for many messages at once, in a fixed number of queries whatever their number.
+
+    ``messages`` are ``(recipients, fields)`` pairs, ``fields`` being notify()'s keyword arguments
+    (kind, title, body, link, reason, dedupe_key). Each recipient of each message gets what notify()
+    would give them: one notification (a recipient listed twice once), none for a dedupe key they
+    already have, ``email_wanted`` when mail is asked for and they have an address; the mail of all
+    the new ones goes in one outbox job after commit. Queries: one for the keys already held, one
+    insert (in a savepoint), one outbox row. Should another run store some of the same keys in
+    between, the rows are stored one by one as notify() does and the taken ones are skipped.
+    """
+    rows, seen = [], set()
+    for recipients, fields in messages:
+        key = fields.get("dedupe_key", "")
+        for user in {u.pk: u for u in recipients}.values():
+            if key and (user.pk, key) in seen:
+                continue  # notify() would hit the unique constraint for the second one
+            seen.add((user.pk, key))
+            rows.append(Notification(recipient=user, email_wanted=email and bool(user.email), **fields))
+    keys = {n.dedupe_key for n in rows if n.dedupe_key}
+    if keys:
+        taken = set(
+            Notification.objects.filter(
+                dedupe_key__in=keys, recipient_id__in={n.recipient_id for n in rows if n.dedupe_key}
+            ).values_list("recipient_id", "dedupe_key")
+        )
+        rows = [n for n in rows if (n.recipient_id, n.dedupe_key) not in taken]
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:  # another run stored some of these keys since the check above
+        created = []
+        for note in rows:
+            note.pk = None
+            try:
+                with transaction.atomic():
+                    note.save(force_insert=True)
+            except IntegrityError:
+                continue
+            created.append(note)
+    if email and created:
+        from .jobs import enqueue
+
+        enqueue("qianshan.notifications.send_emails", ids=[n.pk for n in created])
+    return created
+
+
 def send_notification_emails(notification_ids: list[int], *, now=None) -> int:
     """Mail the notifications not mailed yet; each row is claimed for ``EMAIL_CLAIM_SECONDS`` first.
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from cases.domain.queries import overdue_q
 from cases.models import PetitionCase
-from notifications.domain.services import notify
+from notifications.domain.services import notify_many
 from notifications.enums import NotificationKind
 from org.domain.units import users_of_units
 from org.enums import Role
@@ -197,25 +197,24 @@ def sections_visible_to(report: Report, access):
 
 def notify_units(report: Report, *, suffix: str = "") -> int:
     """Tell each unit's heads and staff that their section of a weekly or monthly report is ready,
-    with the link to it; one notification per person, section and round (dedupe key)."""
+    with the link to it; one notification per person, section and round (dedupe key). A fixed
+    number of queries whatever the number of units and people (notify_many)."""
     if report.kind == ReportKind.DAILY:
         return 0
     rows = list(ReportSection.objects.filter(report=report).values_list("unit_id", "data"))
     people = users_of_units([u for u, _ in rows], RECIPIENT_ROLES)
     title = f"{report.get_kind_display()}（{report.period_label}）"
-    sent = 0
+    messages = []
     for unit_id, data in rows:
         t, c = data["tasks"], data["cases"]
-        sent += len(
-            notify(
-                people.get(unit_id, []),
-                kind=NotificationKind.REPORT,
-                title=f"{title}：{data['unit']}",
-                body=f"本单位整改任务 {t['total']} 项（逾期 {t['overdue']}，滞后序时 {t['behind']}），"
-                f"信访案件 {c['total']} 件（逾期 {c['overdue']}）。请查看本单位分节并推进逾期、滞后事项。",
-                link=section_url(report.pk, unit_id),
-                reason="您是责任单位人员，接收本单位在周报、月报中的分节",
-                dedupe_key=f"report:{report.pk}:section:{unit_id}{suffix}",
-            )
-        )
-    return sent
+        fields = {
+            "kind": NotificationKind.REPORT,
+            "title": f"{title}：{data['unit']}",
+            "body": f"本单位整改任务 {t['total']} 项（逾期 {t['overdue']}，滞后序时 {t['behind']}），"
+            f"信访案件 {c['total']} 件（逾期 {c['overdue']}）。请查看本单位分节并推进逾期、滞后事项。",
+            "link": section_url(report.pk, unit_id),
+            "reason": "您是责任单位人员，接收本单位在周报、月报中的分节",
+            "dedupe_key": f"report:{report.pk}:section:{unit_id}{suffix}",
+        }
+        messages.append((people.get(unit_id, []), fields))
+    return len(notify_many(messages))

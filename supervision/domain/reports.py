@@ -21,7 +21,7 @@ from cases.domain.queries import annotate_overdue, changed_on_q, due_soon_q, ope
 from cases.enums import CaseState, CompletionStatus, RecheckResult
 from cases.exporters import COUNTER_FIELDS
 from cases.models import PetitionCase, ReboundEntry, RecheckDraw, RecheckVisit
-from notifications.domain.services import notify
+from notifications.domain.services import notify, notify_many
 from notifications.enums import NotificationKind
 from org.models import Inspection, Unit
 from rectification.domain.queries import (
@@ -584,20 +584,20 @@ def send_report(report: Report, *, resend: bool = False) -> int:
     if report.kind == ReportKind.DAILY:
         sections = {s["unit_id"]: s for s in report.data.get("units", []) if s["unit_id"]}
         heads = unit_heads(sections)
+        messages = []  # one message per unit, all stored in a fixed number of queries
         for unit_id, section in sections.items():
             c = section["counts"]
-            sent += len(
-                notify(
-                    heads.get(unit_id, []),
-                    kind=NotificationKind.DAILY_DISPATCH,
-                    title=f"{title}：{section['unit']}",
-                    body=f"昨日变化 {c['changed']} 项，{report.data['due_soon_days']}日内到期 {c['due_soon']} 项，"
-                    f"逾期 {c['overdue']} 项，{report.data['no_progress_days']}日无进展 {c['no_progress']} 项。",
-                    link=f"{link}#unit-{unit_id}",
-                    reason="您是责任单位负责人，接收本单位的按日调度",
-                    dedupe_key=f"report:{report.pk}:unit:{unit_id}{suffix}",
-                )
-            )
+            fields = {
+                "kind": NotificationKind.DAILY_DISPATCH,
+                "title": f"{title}：{section['unit']}",
+                "body": f"昨日变化 {c['changed']} 项，{report.data['due_soon_days']}日内到期 {c['due_soon']} 项，"
+                f"逾期 {c['overdue']} 项，{report.data['no_progress_days']}日无进展 {c['no_progress']} 项。",
+                "link": f"{link}#unit-{unit_id}",
+                "reason": "您是责任单位负责人，接收本单位的按日调度",
+                "dedupe_key": f"report:{report.pk}:unit:{unit_id}{suffix}",
+            }
+            messages.append((heads.get(unit_id, []), fields))
+        sent += len(notify_many(messages))
     sent += notify_units(report, suffix=suffix)  # each unit's heads and staff: their section
     Report.objects.filter(pk=report.pk).update(sent_at=timezone.now(), sent_count=F("sent_count") + 1)
     return sent
