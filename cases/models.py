@@ -530,3 +530,41 @@ class ReboundCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CaseTally(models.Model):
+    """案件计数（PostgreSQL）: the number of cases per (lead unit, state), kept by database triggers
+    on every insert, update and delete of a case (migration cases/0018_case_tallies), so the
+    office's whole-table figures read a few hundred rows instead of counting 100 000 cases.
+
+    Rows are deltas (+n / -n): a write adds rows and never updates one, so writers do not wait on
+    each other; ``compact_tallies`` (beat, every 10 minutes) folds them into one row per key in a
+    single transaction. The count of a key is the SUM of its rows. Never written by the
+    application; on SQLite there are no triggers and the figures count the cases directly
+    (cases.domain.tallies)."""
+
+    lead_unit_id = models.BigIntegerField(null=True)
+    state = models.CharField(max_length=20)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件计数"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.lead_unit_id}/{self.state}: {self.n:+d}"
+
+
+class PollutionTally(models.Model):
+    """污染类型计数（PostgreSQL）: the number of cases per pollution type, kept by triggers on the
+    case ↔ pollution type link table, as CaseTally (delta rows, compacted)."""
+
+    pollutiontype_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "污染类型计数"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.pollutiontype_id}: {self.n:+d}"

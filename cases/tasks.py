@@ -8,6 +8,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from .domain.rechecks import draw_rechecks as draw_rechecks_service
+from .domain.tallies import compact_tallies as compact_tallies_service
 
 log = logging.getLogger(__name__)
 
@@ -29,3 +30,18 @@ def draw_rechecks(month: str | None = None, seed: int | None = None) -> int:
     draw = draw_rechecks_service(day, seed=seed)
     log.info("re-check draw %s: %s of %s cases", draw, draw.sample_size, draw.population_size)
     return draw.pk
+
+
+@shared_task(
+    name="qianshan.cases.compact_tallies",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def compact_tallies() -> tuple[int, int]:
+    """Fold the case and pollution-type tallies' delta rows (cases.domain.tallies): the sums do not
+    change, so a retry or a second run at the same time changes nothing."""
+    read, written = compact_tallies_service()
+    log.info("tallies compacted: %s rows into %s", read, written)
+    return read, written

@@ -16,7 +16,7 @@ from qianshan.common.history import history_of
 from qianshan.common.listing import fast_selects, paginate, query_without_page
 from qianshan.common.uploads import stored_file_response
 
-from .domain import transitions
+from .domain import tallies, transitions
 from .domain.archive import archive_catalogue, photo_pairs, points_summary
 from .domain.errors import DomainError
 from .domain.evidence import (
@@ -60,7 +60,10 @@ def case_list(request):
     fast_selects(case_filter.form)
     # The per-state chips are the list's one count: the paginator takes their sum. COUNT(state),
     # not COUNT(id): the state index then answers it alone (an index-only scan).
-    counts = dict(filtered.order_by().values_list("state").annotate(n=Count("state")))
+    if filtered.query.where:
+        counts = dict(filtered.order_by().values_list("state").annotate(n=Count("state")))
+    else:  # every case (the office, no filter): the trigger-kept tallies (cases.domain.tallies)
+        counts = tallies.state_counts()
     state_counts = [(s, counts.get(s.value, 0)) for s in CaseState]
     total = sum(counts.values())
     page = paginate(

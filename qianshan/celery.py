@@ -88,6 +88,11 @@ app.conf.beat_schedule = {
         "task": "qianshan.notifications.flush_outbox",
         "schedule": crontab(minute="*"),
     },
+    # 每10分钟: fold the case-count tallies' delta rows (cases.domain.tallies; PostgreSQL).
+    "compact-tallies": {
+        "task": "qianshan.cases.compact_tallies",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 

@@ -59,6 +59,12 @@ def finished_case_q() -> Q:
     return Q(state__in=sorted(FINISHED_STATES))
 
 
+def is_finished_state(state: str) -> bool:
+    """finished_case_q for one state value: counts already grouped by state (cases.domain.tallies)
+    are split into 已办结 / 未办结 with this, from the same FINISHED_STATES."""
+    return state in FINISHED_STATES
+
+
 def open_case_q() -> Q:
     """未办结: every case not finished (重新整改 included)."""
     return ~finished_case_q()

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, Sum
 
 from cases.domain import queries as case_q
+from cases.domain import tallies
 from cases.enums import CaseState
 from cases.models import PetitionCase, PollutionType
 from org.models import Unit
@@ -109,11 +110,19 @@ def _case_figures(cases, case_ids, today: date, weeks: list[date]) -> dict:
     by_unit_state: dict[int | None, Counter] = {}
     by_state: Counter = Counter()
     total = done = 0
-    for unit_id, state, n, n_done in (
-        cases.order_by()
-        .values_list("lead_unit_id", "state")
-        .annotate(n=Count("*"), done=Count("state", filter=case_q.finished_case_q()))
-    ):
+    every_case = case_ids is None and not cases.query.where  # no scope, no filter
+    if every_case:  # the office's whole table: the trigger-kept tallies (cases.domain.tallies)
+        grouped = [
+            (unit_id, state, n, n if case_q.is_finished_state(state) else 0)
+            for (unit_id, state), n in tallies.unit_state_counts().items()
+        ]
+    else:
+        grouped = (
+            cases.order_by()
+            .values_list("lead_unit_id", "state")
+            .annotate(n=Count("*"), done=Count("state", filter=case_q.finished_case_q()))
+        )
+    for unit_id, state, n, n_done in grouped:
         by_unit_state.setdefault(unit_id, Counter())[state] += n
         by_state[state] += n
         total, done = total + n, done + n_done
@@ -160,10 +169,13 @@ def _case_figures(cases, case_ids, today: date, weeks: list[date]) -> dict:
         )
     )
     # A case has each pollution type once: its links of a type are its cases of that type.
-    links = PetitionCase.pollution_types.through.objects.order_by()
-    if case_ids is not None:  # scoped or filtered: only the links of those cases
-        links = links.filter(petitioncase_id__in=case_ids)
-    per_type = dict(links.values_list("pollutiontype_id").annotate(n=Count("*")))
+    if every_case:
+        per_type = tallies.pollution_counts()
+    else:
+        links = PetitionCase.pollution_types.through.objects.order_by()
+        if case_ids is not None:  # scoped or filtered: only the links of those cases
+            links = links.filter(petitioncase_id__in=case_ids)
+        per_type = dict(links.values_list("pollutiontype_id").annotate(n=Count("*")))
     pollution = sorted(
         (
             (pk, name, per_type[pk])

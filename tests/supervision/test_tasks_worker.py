@@ -34,6 +34,7 @@ def test_beat_schedule_holds_every_entry_at_its_time():
         "qianshan.notifications.resend_pending_emails": crontab(minute="*/5"),
         "qianshan.notifications.alert_stuck": crontab(minute="2-59/5"),
         "qianshan.api.purge_api_records": crontab(hour=3, minute=40),
+        "qianshan.cases.compact_tallies": crontab(minute="*/10"),
     }
     assert app.conf.timezone == "Asia/Shanghai"
 
