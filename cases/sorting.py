@@ -16,7 +16,8 @@ CASE_SORTS = {
     "state": SortOption("环节", (CASE_STATE_RANK,)),
 }
 CASE_DEFAULT_SORT = "inspection"
-# What the keyword box searches: pg_trgm GIN indexes on UPPER(column) (migration 0006).
+# What the keyword box searches: pg_trgm GIN indexes on UPPER(column) (migration 0007) and the
+# bigram GIN index on the three joined in this order (migration 0018: keep the two in step).
 CASE_KEYWORD_FIELDS = ("receipt_no", "complaint", "handler")
 
 

@@ -12,7 +12,7 @@ see, and ``can_read(user, units)`` / ``can_change(user, units)`` on one object's
 import contextlib
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 
 from .enums import READ_ALL_ROLES, UNIT_BOUND_ROLES, WRITE_ALL_ROLES, Role
 
@@ -140,6 +140,43 @@ def indexed_unit_filter(
                 if cache is not None:
                     cache[key] = linked
             q |= Q(pk__in=linked)
+        else:
+            q |= Q(**{f"{field_name}__in": unit_ids})
+    return q
+
+
+class InIdArray(Func):
+    """``field IN (subquery)``; on PostgreSQL ``field = ANY(ARRAY(subquery))``: the subquery runs
+    once (an InitPlan) and its array is an index condition, so under an OR the branch joins a
+    BitmapOr (``IN (subquery)`` there is a hashed SubPlan, a filter on every row)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, field: str, subquery: QuerySet):
+        super().__init__(F(field), Subquery(subquery))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        field, subquery = self.get_source_expressions()
+        field_sql, field_params = compiler.compile(field)
+        sub_sql, sub_params = compiler.compile(subquery)  # "(SELECT …)"
+        template = "%s = ANY(ARRAY%s)" if connection.vendor == "postgresql" else "%s IN %s"
+        return template % (field_sql, sub_sql), [*field_params, *sub_params]
+
+
+def inline_unit_filter(unit_ids: Iterable[int], unit_fields: Iterable[str], model) -> Q:
+    """indexed_unit_filter's rows without its extra query: each M2M field is ``pk = ANY(ARRAY(the
+    link table's rows of the units))`` (InIdArray), which PostgreSQL also ORs with the other
+    branches' bitmap index scans; a list's query count then does not grow with the keyword."""
+    unit_ids = list(unit_ids)
+    q = Q(pk__in=[])
+    for field_name in unit_fields:
+        field = model._meta.get_field(field_name)
+        if field.many_to_many:
+            through = field.remote_field.through
+            src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
+            linked = through.objects.filter(**{f"{dst}__in": unit_ids}).values(f"{src}_id")
+            q |= Q(InIdArray("pk", linked))
         else:
             q |= Q(**{f"{field_name}__in": unit_ids})
     return q

@@ -8,19 +8,23 @@
   chips) hands the total over instead of letting the paginator count again; page numbers around
   the current one plus jump-to-page come from ``includes/pagination.html``.
 - ``keyword_q``: ``icontains`` over the given fields; on PostgreSQL that is
-  ``UPPER(col) LIKE UPPER('%…%')``, which the pg_trgm GIN indexes on ``UPPER(col)`` serve; on
-  SQLite a plain LIKE scan.
+  ``UPPER(col) LIKE UPPER('%…%')``, which the pg_trgm GIN indexes on ``UPPER(col)`` serve (3+
+  characters); a 2-character keyword goes through a bigram index where the list has one
+  (``qianshan/common/bigrams.py``); on SQLite a plain LIKE scan.
 """
 
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case, Expression, IntegerField, Q, Value, When
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from . import bigrams
 
 SORT_PARAM = "sort"
 
@@ -174,12 +178,29 @@ def query_without_page(query: QueryDict) -> str:
     return rest.urlencode()
 
 
-def keyword_q(value: str, fields: tuple[str, ...]) -> Q:
-    """Rows where any of ``fields`` contains ``value`` (case-insensitive)."""
+def keyword_q(value: str, fields: tuple[str, ...], *, bigram_indexed: bool = False) -> Q:
+    """Rows where any of ``fields`` contains ``value`` (case-insensitive).
+
+    ``bigram_indexed``: ``fields`` (in this order) have a ``qianshan.common.bigrams`` index. On
+    PostgreSQL a 2-character keyword — pg_trgm extracts no trigram from it — is then found through
+    that index: the condition is ``bigrams @> {kw} AND (IsBigram OR the icontains ORs)``. Where
+    ``UPPER(kw)`` is two characters (always, but for a few letters ICU upper-cases to two),
+    ``IsBigram`` is a constant true that PostgreSQL folds the LIKEs away with: holding that one
+    bigram in a field *is* containing the keyword (a keyword holding the fields' separator keeps
+    the plain LIKE). Else the LIKEs stay the exact test. 1 character: the LIKE scan, as before; 3+:
+    the pg_trgm indexes, as before — not ANDed with the bigram test, whose recheck on the pages a
+    trigram bitmap marks lossy would compute the bigrams of every row found."""
     q = Q()
     for name in fields:
         q |= Q(**{f"{name}__icontains": value})
-    return q
+    if (
+        not bigram_indexed
+        or len(value) != 2
+        or bigrams.SEPARATOR in value
+        or connection.vendor != "postgresql"
+    ):
+        return q
+    return (Q(bigrams.IsBigram(value)) | q) & Q(bigrams.KeywordBigrams(fields, value))
 
 
 # --- filter forms: selects rendered without a template per <option> ------------------------------
