@@ -534,7 +534,7 @@ class ReboundCategory(models.Model):
 
 class CaseTally(models.Model):
     """案件计数（PostgreSQL）: the number of cases per (lead unit, state), kept by database triggers
-    on every insert, update and delete of a case (migration cases/0018_case_tallies), so the
+    on every insert, update and delete of a case (migration cases/0019_case_tallies), so the
     office's whole-table figures read a few hundred rows instead of counting 100 000 cases.
 
     Rows are deltas (+n / -n): a write adds rows and never updates one, so writers do not wait on

@@ -193,6 +193,17 @@ def scope_indexed(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet
     return qs.filter(indexed_unit_filter(access.unit_ids, unit_fields, qs.model, cache=access.linked_ids))
 
 
+def scope_inline(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet:
+    """The rows of scope(qs, user, unit_fields=…), filtered with inline_unit_filter: indexed like
+    scope_indexed, without its extra query (for list pages, whose query count is fixed)."""
+    access = access_of(user)
+    if access.reads_all:
+        return qs
+    if not access.unit_ids:
+        return qs.none()
+    return qs.filter(inline_unit_filter(access.unit_ids, unit_fields, qs.model))
+
+
 def scope_ids(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet | None:
     """The pks of scope(qs, user, unit_fields=…) as a subquery for ``…__in=``: one ``UNION ALL``
     of the indexed lookups of each unit field (FK: ``field IN units``, M2M: the link table), which

@@ -1,7 +1,7 @@
 """Whole-table case counts for the office's figures: per (lead unit, state) and per pollution type.
 
 On PostgreSQL they are read from CaseTally / PollutionTally, which database triggers keep in step
-with every write to the cases and their pollution-type links (migration cases/0018_case_tallies):
+with every write to the cases and their pollution-type links (migration cases/0019_case_tallies):
 a few hundred delta rows summed instead of 100 000 cases and 200 000 links counted, in the same
 snapshot as the rest of the page. Elsewhere (the embedded SQLite) the same numbers are counted
 from the rows. Only for figures over every case — no scope, no filter: a unit user's or a

@@ -82,7 +82,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0017_figures_indexes'),
+        ('cases', '0018_case_keyword_bigram_index'),
     ]
 
     operations = [
