@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import F as models_F
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,11 +24,20 @@ _DAY = timedelta(days=1)
 FACTS_SHOWN = 20  # per circumstance; the count says how many there are in all
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
+    """One fact behind a suggestion. Its link is reversed only when read: a unit's year can hold
+    hundreds of facts per circumstance, of which only FACTS_SHOWN are shown."""
+
     text: str
-    url: str
+    viewname: str
+    args: tuple
     label: str
+    anchor: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.viewname, args=self.args) + self.anchor
 
 
 @dataclass
@@ -115,7 +125,8 @@ def _reward_suggestions(unit, year, result) -> list[Suggestion]:
         second.append(
             Fact(
                 f"{year}年度考核结果优秀（{result.explanation}；案件平均得分 {average}，名次 {result.rank}）",
-                reverse("scoring:assessment", args=[unit.pk, year]),
+                "scoring:assessment",
+                (unit.pk, year),
                 f"{unit.name}",
             )
         )
@@ -141,7 +152,8 @@ def _rewards(unit, year) -> list[Fact]:
             facts.append(
                 Fact(
                     f"全部{len(measures)}项措施已完成，{year}年度目标已达到",
-                    reverse("rectification:detail", args=[task.pk]),
+                    "rectification:detail",
+                    (task.pk,),
                     f"整改任务 {task.number}",
                 )
             )
@@ -149,11 +161,11 @@ def _rewards(unit, year) -> list[Fact]:
 
 
 def _case_fact(case_id, receipt_no, text) -> Fact:
-    return Fact(text, reverse("cases:detail", args=[case_id]), f"信访案件 {receipt_no}")
+    return Fact(text, "cases:detail", (case_id,), f"信访案件 {receipt_no}")
 
 
 def _task_fact(task_id, number, text) -> Fact:
-    return Fact(text, reverse("rectification:detail", args=[task_id]), f"整改任务 {number}")
+    return Fact(text, "rectification:detail", (task_id,), f"整改任务 {number}")
 
 
 def _finding_contradicted(unit_cases, start, end) -> list[Fact]:
@@ -210,20 +222,25 @@ def _missed_deadlines(unit, unit_cases, start, end, today) -> list[Fact]:
                 f"时间节点“{m['description'][:20]}”（{m['due']:%Y-%m-%d}）{outcome}",
             )
         )
+    # The local date of each case's first completion, as a correlated look-up (index
+    # cases_transition_case_to_idx) rather than a join of every transition grouped back by case;
+    # the database keeps only the cases finished late or not at all, so Python formats facts only.
+    first_completion = (
+        CaseTransition.objects.filter(case=OuterRef("pk"), to_state=CaseState.COMPLETED)
+        .order_by("at")
+        .values("at")[:1]
+    )
     cases = (
         unit_cases.filter(deadline__range=(start, min(end, today - _DAY)))
-        .annotate(done=Min("transitions__at", filter=Q(transitions__to_state=CaseState.COMPLETED)))
+        .annotate(done=TruncDate(Subquery(first_completion)))
+        # Finished without a record of when: cannot tell, left out.
+        .filter(Q(done__gt=models_F("deadline")) | (Q(done__isnull=True) & ~Q(state__in=FINISHED_STATES)))
         .order_by("deadline", "pk")
-        .values("pk", "receipt_no", "deadline", "done", "state")
+        .values_list("pk", "receipt_no", "deadline", "done")
     )
-    for c in cases:
-        done = timezone.localtime(c["done"]).date() if c["done"] else None
-        if done is not None and done <= c["deadline"]:
-            continue
-        if done is None and c["state"] in FINISHED_STATES:
-            continue  # finished without a record of when: cannot tell
+    for pk, receipt_no, deadline, done in cases:
         outcome = f"于 {done:%Y-%m-%d} 才办结" if done else f"至 {today:%Y-%m-%d} 仍未办结"
-        facts.append(_case_fact(c["pk"], c["receipt_no"], f"整改时限 {c['deadline']:%Y-%m-%d}，{outcome}"))
+        facts.append(_case_fact(pk, receipt_no, f"整改时限 {deadline:%Y-%m-%d}，{outcome}"))
     return facts
 
 
@@ -326,7 +343,8 @@ def _fake_rectification(unit, year) -> list[Fact]:
     return [
         Fact(
             f"{s.get_version_display()}评分表认定表面整改、虚假整改或敷衍整改（案件计 0 分）",
-            reverse("scoring:sheet_detail", args=[s.pk]),
+            "scoring:sheet_detail",
+            (s.pk,),
             f"信访案件 {s.case.receipt_no}",
         )
         for s in sheets
@@ -344,8 +362,10 @@ def _exposed(unit, year) -> list[Fact]:
     return [
         Fact(
             f"{e.occurred_on:%Y-%m-%d} 被媒体曝光：{e.description[:40]}",
-            reverse("scoring:assessment", args=[unit.pk, year]) + f"#event-{e.pk}",
+            "scoring:assessment",
+            (unit.pk, year),
             "一票否决事件",
+            f"#event-{e.pk}",
         )
         for e in events
     ]
@@ -401,7 +421,8 @@ def _missed_after_letter(unit, unit_cases, start, end, today) -> list[Fact]:
                 Fact(
                     f"{letter.number}（{letter.issued_on:%Y-%m-%d}）督办后，{outcome}，"
                     f"超过整改时限（{item.deadline:%Y-%m-%d}）",
-                    item.url,
+                    item.viewname,
+                    (item.pk,),
                     item.label,
                 )
             )
@@ -415,7 +436,8 @@ class _Item:
     deadline: date | None
     finished: bool
     finished_on: date | None
-    url: str
+    viewname: str
+    pk: int
     label: str
 
     @classmethod
@@ -428,7 +450,8 @@ class _Item:
                 case.deadline,
                 finished,
                 min(done) if finished and done else None,
-                reverse("cases:detail", args=[case.pk]),
+                "cases:detail",
+                case.pk,
                 f"信访案件 {case.receipt_no}",
             )
         task = letter.task
@@ -438,6 +461,7 @@ class _Item:
             task.deadline,
             finished,
             min(done) if finished and done else None,
-            reverse("rectification:detail", args=[task.pk]),
+            "rectification:detail",
+            task.pk,
             f"整改任务 {task.number}",
         )
