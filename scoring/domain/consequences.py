@@ -9,8 +9,20 @@ per unit page whatever the number of cases.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
 from django.db.models import F as models_F
-from django.db.models import Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -90,9 +102,10 @@ def consequences_for(unit, year: int, *, today: date | None = None, result=None)
     today = today or timezone.localdate()
     start, end = date(year, 1, 1), date(year, 12, 31)
     unit_cases = PetitionCase.objects.filter(Q(lead_unit=unit) | Q(locality=unit))
+    late_cases, blanket_cases, owed_cases = _year_case_facts(unit_cases, start, end, today)
     circumstances = [
         _limited(1, CIRCUMSTANCES[1], _finding_contradicted(unit_cases, start, end)),
-        _limited(2, CIRCUMSTANCES[2], _missed_deadlines(unit, unit_cases, start, end, today)),
+        _limited(2, CIRCUMSTANCES[2], _missed_deadlines(unit, start, end, today) + late_cases),
         _limited(3, CIRCUMSTANCES[3], _missed_after_letter(unit, unit_cases, start, end, today)),
         _limited(4, CIRCUMSTANCES[4], _reopened(unit_cases, start, end, _REOPENED_BEFORE_CLOSE_OUT)),
         _limited(
@@ -100,10 +113,10 @@ def consequences_for(unit, year: int, *, today: date | None = None, result=None)
             CIRCUMSTANCES[5],
             _rebounds(unit_cases, start, end) + _reopened(unit_cases, start, end, _REOPENED_AFTER_CLOSE_OUT),
         ),
-        _limited(6, CIRCUMSTANCES[6], _blanket_measures(unit, unit_cases, start, end)),
-        _limited(7, CIRCUMSTANCES[7], _accountability_missing(unit, unit_cases, start, end)),
+        _limited(6, CIRCUMSTANCES[6], blanket_cases),
+        _limited(7, CIRCUMSTANCES[7], owed_cases + _red_warnings(unit, start, end)),
         _limited(8, CIRCUMSTANCES[8], _fake_rectification(unit, year)),
-        _limited(9, CIRCUMSTANCES[9], _exposed(unit, year)),
+        _limited(9, CIRCUMSTANCES[9], _exposed(unit, year, result)),
     ]
     return {
         "rewards": _reward_suggestions(unit, year, result),
@@ -194,8 +207,8 @@ def _finding_contradicted(unit_cases, start, end) -> list[Fact]:
     ]
 
 
-def _missed_deadlines(unit, unit_cases, start, end, today) -> list[Fact]:
-    """二: tasks, milestones and cases due in the year (by today) not finished on time."""
+def _missed_deadlines(unit, start, end, today) -> list[Fact]:
+    """二: tasks and milestones due in the year (by today) not finished on time (the cases: _year_case_facts)."""
     facts = []
     tasks = (
         RectificationTask.objects.filter(lead_unit=unit, deadline__range=(start, min(end, today - _DAY)))
@@ -222,25 +235,6 @@ def _missed_deadlines(unit, unit_cases, start, end, today) -> list[Fact]:
                 f"时间节点“{m['description'][:20]}”（{m['due']:%Y-%m-%d}）{outcome}",
             )
         )
-    # The local date of each case's first completion, as a correlated look-up (index
-    # cases_transition_case_to_idx) rather than a join of every transition grouped back by case;
-    # the database keeps only the cases finished late or not at all, so Python formats facts only.
-    first_completion = (
-        CaseTransition.objects.filter(case=OuterRef("pk"), to_state=CaseState.COMPLETED)
-        .order_by("at")
-        .values("at")[:1]
-    )
-    cases = (
-        unit_cases.filter(deadline__range=(start, min(end, today - _DAY)))
-        .annotate(done=TruncDate(Subquery(first_completion)))
-        # Finished without a record of when: cannot tell, left out.
-        .filter(Q(done__gt=models_F("deadline")) | (Q(done__isnull=True) & ~Q(state__in=FINISHED_STATES)))
-        .order_by("deadline", "pk")
-        .values_list("pk", "receipt_no", "deadline", "done")
-    )
-    for pk, receipt_no, deadline, done in cases:
-        outcome = f"于 {done:%Y-%m-%d} 才办结" if done else f"至 {today:%Y-%m-%d} 仍未办结"
-        facts.append(_case_fact(pk, receipt_no, f"整改时限 {deadline:%Y-%m-%d}，{outcome}"))
     return facts
 
 
@@ -278,44 +272,65 @@ def _reopened(unit_cases, start, end, from_states) -> list[Fact]:
     return facts
 
 
-def _blanket_measures(unit, unit_cases, start, end) -> list[Fact]:
-    """六: the case's handling or plan, as the unit wrote it, names a blanket measure (一刀切)."""
-    words = Q()
-    for word in BLANKET_WORDS:
-        words |= Q(handling__contains=word) | Q(plan__contains=word) | Q(investigation__contains=word)
-    rows = (
-        unit_cases.filter(words, deadline__range=(start, end))
-        .order_by("deadline", "pk")
-        .values("pk", "receipt_no", "handling", "plan", "investigation")
+def _year_case_facts(unit_cases, start, end, today) -> tuple[list[Fact], list[Fact], list[Fact]]:
+    """The case facts of 二, 六 and 七 from one read of the unit's cases due in the year, in
+    deadline order: (cases due by today not finished on time, cases whose record names a blanket
+    measure, finished cases whose record states accountability is needed but not done).
+
+    二: finished after the deadline (the first move to 已办结, local date) or still unfinished; a
+    case finished without a record of when is left out (cannot tell).
+    六: the handling, plan or investigation, as the unit wrote it, names a blanket measure (一刀切).
+    七: finished, 问责情况 filled in and not marked 问责到位.
+    """
+    # The first completion per case as one correlated look-up (index cases_transition_case_to_idx),
+    # not a join of every transition grouped back by case.
+    first_completion = (
+        CaseTransition.objects.filter(case=OuterRef("pk"), to_state=CaseState.COMPLETED)
+        .order_by("at")
+        .values("at")[:1]
     )
-    facts = []
-    for row in rows:
-        text = " ".join((row["handling"], row["plan"], row["investigation"]))
-        found = "、".join(f"“{w}”" for w in BLANKET_WORDS if w in text)
-        facts.append(
-            _case_fact(row["pk"], row["receipt_no"], f"办理情况或整改方案中写有{found}，请核实是否“一刀切”")
+    words = {
+        f"word{i}": ExpressionWrapper(
+            Q(handling__contains=word) | Q(plan__contains=word) | Q(investigation__contains=word),
+            output_field=BooleanField(),
         )
-    return facts
+        for i, word in enumerate(BLANKET_WORDS)
+    }
+    owed = Q(state__in=FINISHED_STATES, accountability_done=False) & ~Q(accountability="")
+    rows = (
+        unit_cases.filter(deadline__range=(start, end))
+        .annotate(
+            done=TruncDate(Subquery(first_completion)),
+            owed=DbCase(When(owed, then="accountability"), default=Value(""), output_field=TextField()),
+            **words,
+        )
+        .order_by("deadline", "pk")
+        .values_list("pk", "receipt_no", "deadline", "state", "done", "owed", *words)
+    )
+    due_by = min(end, today - _DAY)
+    late, blanket, owed_facts = [], [], []
+    for pk, receipt_no, deadline, state, done, accountability, *hits in rows:
+        on_time = done is not None and done <= deadline
+        unknown = done is None and state in FINISHED_STATES  # finished without a record of when
+        if deadline <= due_by and not on_time and not unknown:
+            outcome = f"于 {done:%Y-%m-%d} 才办结" if done else f"至 {today:%Y-%m-%d} 仍未办结"
+            late.append(_case_fact(pk, receipt_no, f"整改时限 {deadline:%Y-%m-%d}，{outcome}"))
+        if any(hits):
+            found = "、".join(f"“{w}”" for w, hit in zip(BLANKET_WORDS, hits, strict=True) if hit)
+            blanket.append(_case_fact(pk, receipt_no, f"办理情况或整改方案中写有{found}，请核实是否“一刀切”"))
+        if accountability:
+            owed_facts.append(
+                _case_fact(pk, receipt_no, f"已办结，问责情况“{accountability[:30]}”未标记问责到位")
+            )
+    return late, blanket, owed_facts
 
 
-def _accountability_missing(unit, unit_cases, start, end) -> list[Fact]:
-    """七: a finished case whose record states accountability is needed but not done; red warnings of the year."""
+def _red_warnings(unit, start, end) -> list[Fact]:
+    """七 (continued): the unit's red warnings of the year."""
     from supervision.enums import WarningLevel
     from supervision.models import EarlyWarning
 
     facts = []
-    cases = (
-        unit_cases.filter(state__in=FINISHED_STATES, deadline__range=(start, end), accountability_done=False)
-        .exclude(accountability="")
-        .order_by("deadline", "pk")
-        .values("pk", "receipt_no", "accountability")
-    )
-    for c in cases:
-        facts.append(
-            _case_fact(
-                c["pk"], c["receipt_no"], f"已办结，问责情况“{c['accountability'][:30]}”未标记问责到位"
-            )
-        )
     warnings = (
         EarlyWarning.objects.filter(unit=unit, level=WarningLevel.RED, raised_on__range=(start, end))
         .select_related("task", "case")
@@ -351,14 +366,18 @@ def _fake_rectification(unit, year) -> list[Fact]:
     ]
 
 
-def _exposed(unit, year) -> list[Fact]:
-    """九: a 媒体曝光 event of the year (一票否决事件)."""
+def _exposed(unit, year, result=None) -> list[Fact]:
+    """九: a 媒体曝光 event of the year (一票否决事件); the result, when given, holds the unit's
+    events of the year that are not revoked (in date order), so they are not read again."""
     from ..enums import OverrideKind
     from ..models import AssessmentEvent
 
-    events = AssessmentEvent.objects.filter(
-        unit=unit, year=year, kind=OverrideKind.EXPOSED, revoked_at__isnull=True
-    ).order_by("occurred_on", "pk")
+    if result is not None:
+        events = [e for e in result.events if e.kind == OverrideKind.EXPOSED]
+    else:
+        events = AssessmentEvent.objects.filter(
+            unit=unit, year=year, kind=OverrideKind.EXPOSED, revoked_at__isnull=True
+        ).order_by("occurred_on", "pk")
     return [
         Fact(
             f"{e.occurred_on:%Y-%m-%d} 被媒体曝光：{e.description[:40]}",

@@ -28,7 +28,7 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from cases.domain.queries import cases_visible_to
 from org.models import Unit
@@ -401,6 +401,12 @@ def unit_case_scores(unit_id: int, year: int, sort: str = "") -> QuerySet:
     def value(num, den):
         return ExpressionWrapper(Cast(num, FloatField()) / Cast(den, FloatField()), output_field=FloatField())
 
+    def review_score(reviews):
+        return Subquery(reviews.annotate(value=value("total_num", "total_den")).values("value")[:1])
+
+    # The sort keys are computed for every sheet of the unit's year before the page is cut, so each
+    # is one correlated look-up of the review (not one per column it reads); the four columns of
+    # the review shown are looked up only for the page's rows.
     qs = (
         _year_sheets(year)
         .filter(locality_id=unit_id, version=SheetVersion.SELF)
@@ -410,12 +416,12 @@ def unit_case_scores(unit_id: int, year: int, sort: str = "") -> QuerySet:
             review_num=Subquery(review.values("total_num")[:1]),
             review_den=Subquery(review.values("total_den")[:1]),
         )
-        .annotate(self_value=value("total_num", "total_den"), review_value=value("review_num", "review_den"))
+        .annotate(self_value=value("total_num", "total_den"), review_value=review_score(review))
         .annotate(
-            counted_value=DbCase(
-                When(review_status=SheetStatus.SUBMITTED, then=F("review_value")),
-                When(status=SheetStatus.SUBMITTED, then=F("self_value")),
-                default=None,
+            # The submitted review's score, else the submitted self-assessment's, else none.
+            counted_value=Coalesce(
+                review_score(review.filter(status=SheetStatus.SUBMITTED)),
+                DbCase(When(status=SheetStatus.SUBMITTED, then=F("self_value")), default=None),
                 output_field=FloatField(),
             )
         )
