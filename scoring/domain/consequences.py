@@ -11,6 +11,8 @@ from datetime import date, timedelta
 
 from django.db.models import (
     BooleanField,
+    Count,
+    Exists,
     ExpressionWrapper,
     Min,
     OuterRef,
@@ -30,7 +32,7 @@ from django.utils import timezone
 from cases.enums import FINISHED_STATES, CaseState, Finding
 from cases.models import CaseTransition, PetitionCase, ReboundEntry
 from rectification.enums import TaskStatus
-from rectification.models import Milestone, RectificationTask, TaskStepRecord
+from rectification.models import AnnualTarget, Milestone, RectificationTask, TaskStepRecord
 
 _DAY = timedelta(days=1)
 FACTS_SHOWN = 20  # per circumstance; the count says how many there are in all
@@ -103,16 +105,13 @@ def consequences_for(unit, year: int, *, today: date | None = None, result=None)
     start, end = date(year, 1, 1), date(year, 12, 31)
     unit_cases = PetitionCase.objects.filter(Q(lead_unit=unit) | Q(locality=unit))
     late_cases, blanket_cases, owed_cases = _year_case_facts(unit_cases, start, end, today)
+    reopened_before_close_out, reopened_after_close_out = _reopened(unit_cases, start, end)
     circumstances = [
         _limited(1, CIRCUMSTANCES[1], _finding_contradicted(unit_cases, start, end)),
         _limited(2, CIRCUMSTANCES[2], _missed_deadlines(unit, start, end, today) + late_cases),
         _limited(3, CIRCUMSTANCES[3], _missed_after_letter(unit, unit_cases, start, end, today)),
-        _limited(4, CIRCUMSTANCES[4], _reopened(unit_cases, start, end, _REOPENED_BEFORE_CLOSE_OUT)),
-        _limited(
-            5,
-            CIRCUMSTANCES[5],
-            _rebounds(unit_cases, start, end) + _reopened(unit_cases, start, end, _REOPENED_AFTER_CLOSE_OUT),
-        ),
+        _limited(4, CIRCUMSTANCES[4], reopened_before_close_out),
+        _limited(5, CIRCUMSTANCES[5], _rebounds(unit_cases, start, end) + reopened_after_close_out),
         _limited(6, CIRCUMSTANCES[6], blanket_cases),
         _limited(7, CIRCUMSTANCES[7], owed_cases + _red_warnings(unit, start, end)),
         _limited(8, CIRCUMSTANCES[8], _fake_rectification(unit, year)),
@@ -150,27 +149,27 @@ def _reward_suggestions(unit, year, result) -> list[Suggestion]:
 
 
 def _rewards(unit, year) -> list[Fact]:
-    """Tasks the unit leads whose measures are all complete and whose target of the year is reached."""
+    """Tasks the unit leads whose measures are all complete and whose target of the year is reached
+    (one grouped query: the measures counted per task, the target as an EXISTS)."""
+    reached = AnnualTarget.objects.filter(task=OuterRef("pk"), year=year, reached=True)
     tasks = (
-        RectificationTask.objects.filter(lead_unit=unit, annual_targets__year=year)
-        .distinct()
-        .prefetch_related("measures", "annual_targets")
+        RectificationTask.objects.filter(Exists(reached), lead_unit=unit)
+        .annotate(
+            measure_count=Count("measures"), done_count=Count("measures", filter=Q(measures__done=True))
+        )
         .order_by("number", "pk")
+        .values_list("pk", "number", "measure_count", "done_count")
     )
-    facts = []
-    for task in tasks:
-        measures = list(task.measures.all())
-        target = next((t for t in task.annual_targets.all() if t.year == year), None)
-        if measures and all(m.done for m in measures) and target and target.reached:
-            facts.append(
-                Fact(
-                    f"全部{len(measures)}项措施已完成，{year}年度目标已达到",
-                    "rectification:detail",
-                    (task.pk,),
-                    f"整改任务 {task.number}",
-                )
-            )
-    return facts
+    return [
+        Fact(
+            f"全部{measure_count}项措施已完成，{year}年度目标已达到",
+            "rectification:detail",
+            (pk,),
+            f"整改任务 {number}",
+        )
+        for pk, number, measure_count, done_count in tasks
+        if measure_count and done_count == measure_count
+    ]
 
 
 def _case_fact(case_id, receipt_no, text) -> Fact:
@@ -250,26 +249,28 @@ def _rebounds(unit_cases, start, end) -> list[Fact]:
     ]
 
 
-def _reopened(unit_cases, start, end, from_states) -> list[Fact]:
+def _reopened(unit_cases, start, end) -> tuple[list[Fact], list[Fact]]:
+    """The reopenings of the year in one query: (before close-out (四), after close-out (五))."""
     reopened = (
         CaseTransition.objects.filter(
             case__in=unit_cases,
             to_state=CaseState.REOPENED,
-            from_state__in=from_states,
+            from_state__in=_REOPENED_BEFORE_CLOSE_OUT + _REOPENED_AFTER_CLOSE_OUT,
             at__date__range=(start, end),
         )
         .select_related("case")
         .order_by("at", "pk")
     )
-    facts = []
+    before, after = [], []
     for t in reopened:
         when = timezone.localtime(t.at).date()
         if t.from_state in _REOPENED_AFTER_CLOSE_OUT:
             text = f"{t.get_from_state_display()}后重新整改（{when:%Y-%m-%d}）：{t.reason[:40]}"
+            after.append(_case_fact(t.case_id, t.case.receipt_no, text))
         else:
             text = f"{t.get_from_state_display()}后经核查与报告不符，重新整改（{when:%Y-%m-%d}）：{t.reason[:40]}"
-        facts.append(_case_fact(t.case_id, t.case.receipt_no, text))
-    return facts
+            before.append(_case_fact(t.case_id, t.case.receipt_no, text))
+    return before, after
 
 
 def _year_case_facts(unit_cases, start, end, today) -> tuple[list[Fact], list[Fact], list[Fact]]:
