@@ -172,6 +172,11 @@ def _rewards(unit, year) -> list[Fact]:
     ]
 
 
+def _display(model, field: str, value) -> str:
+    """What ``get_<field>_display()`` gives, for a value read without its model instance."""
+    return dict(model._meta.get_field(field).flatchoices).get(value, value)
+
+
 def _case_fact(case_id, receipt_no, text) -> Fact:
     return Fact(text, "cases:detail", (case_id,), f"信访案件 {receipt_no}")
 
@@ -193,16 +198,16 @@ def _finding_contradicted(unit_cases, start, end) -> list[Fact]:
             done_on__range=(start, end),
             case__finding__in=[Finding.UNTRUE, Finding.PARTLY_TRUE],
         )
-        .select_related("case")
         .order_by("done_on", "pk")
+        .values_list("case_id", "case__receipt_no", "case__finding", "done_on", "reasons")
     )
     return [
         _case_fact(
-            s.case_id,
-            s.case.receipt_no,
-            f"认定为“{s.case.get_finding_display()}”，{s.done_on:%Y-%m-%d} 复核未通过：{s.reasons[:40]}",
+            case_id,
+            receipt_no,
+            f"认定为“{_display(PetitionCase, 'finding', finding)}”，{done_on:%Y-%m-%d} 复核未通过：{reasons[:40]}",
         )
-        for s in steps
+        for case_id, receipt_no, finding, done_on, reasons in steps
     ]
 
 
@@ -240,12 +245,12 @@ def _missed_deadlines(unit, start, end, today) -> list[Fact]:
 def _rebounds(unit_cases, start, end) -> list[Fact]:
     rebounds = (
         ReboundEntry.objects.filter(case__in=unit_cases, found_on__range=(start, end))
-        .select_related("case")
         .order_by("found_on", "pk")
+        .values_list("case_id", "case__receipt_no", "found_on", "description")
     )
     return [
-        _case_fact(e.case_id, e.case.receipt_no, f"销号后反弹（{e.found_on:%Y-%m-%d}）：{e.description[:40]}")
-        for e in rebounds
+        _case_fact(case_id, receipt_no, f"销号后反弹（{found_on:%Y-%m-%d}）：{description[:40]}")
+        for case_id, receipt_no, found_on, description in rebounds
     ]
 
 
@@ -258,18 +263,19 @@ def _reopened(unit_cases, start, end) -> tuple[list[Fact], list[Fact]]:
             from_state__in=_REOPENED_BEFORE_CLOSE_OUT + _REOPENED_AFTER_CLOSE_OUT,
             at__date__range=(start, end),
         )
-        .select_related("case")
         .order_by("at", "pk")
+        .values_list("case_id", "case__receipt_no", "from_state", "at", "reason")
     )
     before, after = [], []
-    for t in reopened:
-        when = timezone.localtime(t.at).date()
-        if t.from_state in _REOPENED_AFTER_CLOSE_OUT:
-            text = f"{t.get_from_state_display()}后重新整改（{when:%Y-%m-%d}）：{t.reason[:40]}"
-            after.append(_case_fact(t.case_id, t.case.receipt_no, text))
+    for case_id, receipt_no, from_state, at, reason in reopened:
+        when = timezone.localtime(at).date()
+        state = _display(CaseTransition, "from_state", from_state)
+        if from_state in _REOPENED_AFTER_CLOSE_OUT:
+            text = f"{state}后重新整改（{when:%Y-%m-%d}）：{reason[:40]}"
+            after.append(_case_fact(case_id, receipt_no, text))
         else:
-            text = f"{t.get_from_state_display()}后经核查与报告不符，重新整改（{when:%Y-%m-%d}）：{t.reason[:40]}"
-            before.append(_case_fact(t.case_id, t.case.receipt_no, text))
+            text = f"{state}后经核查与报告不符，重新整改（{when:%Y-%m-%d}）：{reason[:40]}"
+            before.append(_case_fact(case_id, receipt_no, text))
     return before, after
 
 
@@ -334,15 +340,15 @@ def _red_warnings(unit, start, end) -> list[Fact]:
     facts = []
     warnings = (
         EarlyWarning.objects.filter(unit=unit, level=WarningLevel.RED, raised_on__range=(start, end))
-        .select_related("task", "case")
         .order_by("raised_on", "pk")
+        .values_list("task_id", "task__number", "case_id", "case__receipt_no", "raised_on", "reason")
     )
-    for w in warnings:
-        text = f"红色预警（{w.raised_on:%Y-%m-%d}）：{w.reason[:40]}"
-        if w.task_id:
-            facts.append(_task_fact(w.task_id, w.task.number, text))
+    for task_id, number, case_id, receipt_no, raised_on, reason in warnings:
+        text = f"红色预警（{raised_on:%Y-%m-%d}）：{reason[:40]}"
+        if task_id:
+            facts.append(_task_fact(task_id, number, text))
         else:
-            facts.append(_case_fact(w.case_id, w.case.receipt_no, text))
+            facts.append(_case_fact(case_id, receipt_no, text))
     return facts
 
 
@@ -353,17 +359,17 @@ def _fake_rectification(unit, year) -> list[Fact]:
 
     sheets = (
         ScoringSheet.objects.filter(locality=unit, year=year, status=SheetStatus.SUBMITTED, data__fake=True)
-        .select_related("case")
         .order_by("case__receipt_no", "version")
+        .values_list("pk", "case__receipt_no", "version")
     )
     return [
         Fact(
-            f"{s.get_version_display()}评分表认定表面整改、虚假整改或敷衍整改（案件计 0 分）",
+            f"{_display(ScoringSheet, 'version', version)}评分表认定表面整改、虚假整改或敷衍整改（案件计 0 分）",
             "scoring:sheet_detail",
-            (s.pk,),
-            f"信访案件 {s.case.receipt_no}",
+            (pk,),
+            f"信访案件 {receipt_no}",
         )
-        for s in sheets
+        for pk, receipt_no, version in sheets
     ]
 
 
