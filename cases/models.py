@@ -233,6 +233,9 @@ class CaseTransition(models.Model):
             models.Index(fields=["to_state", "at", "case", "from_state"], name="cases_transition_to_at_idx"),
             # The moves of one day (cases.domain.queries.changed_on_q, the dispatch's 昨日变化).
             models.Index(fields=["at", "case"], name="cases_transition_at_idx"),
+            # A case's first move into a state (the first completion of each of a unit's cases,
+            # scoring.domain.consequences._missed_deadlines), read from the index alone.
+            models.Index(fields=["case", "to_state", "at"], name="cases_transition_case_to_idx"),
         ]
 
     def __str__(self) -> str:

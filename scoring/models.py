@@ -89,9 +89,12 @@ class ScoringSheet(models.Model):
         indexes = [
             # Covering indexes of the ranking's one aggregate query (queries.counted_sums): the
             # year's sheets by unit with their stored score, and "has a submitted review" per
-            # case — so SQLite never reads the wide rows with their JSON.
+            # case — so SQLite never reads the wide rows with their JSON. The sheet id rides
+            # along (PostgreSQL INCLUDE; SQLite's indexes hold the rowid anyway) for the unit
+            # page's case table (queries.unit_case_scores), which then reads the index alone too.
             models.Index(
                 fields=["year", "locality", "version", "status", "case", "total_den", "total_num"],
+                include=["id"],
                 name="%(app_label)s_%(class)s_score",
             ),
             models.Index(

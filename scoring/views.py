@@ -31,7 +31,7 @@ from .domain.queries import (
 from .domain.unit_result import RULE_TEXT
 from .enums import SheetStatus, SheetVersion
 from .forms import EventForm, ReferralForm, RevokeForm, TalkRectifiedForm, UnitTalkForm, sheet_from_post
-from .models import ScoringSheet
+from .models import ScoringSheet, UnitAssessment
 from .params import default_year, id_param, year_param
 from .permissions import (
     can_edit_sheet,
@@ -336,7 +336,12 @@ def assessment_detail(request, unit_id, year):
         sort = ""
     page = Paginator(unit_case_scores(unit.pk, year, sort), CASE_PAGE_SIZE).get_page(request.GET.get("page"))
     scores = [case_score_of(row) for row in page.object_list]
-    assessment = assessment_or_new(unit, year)
+    # The ranking read every assessment of the year: a unit with a result has its assessment there
+    # (or none yet: an unsaved open one, as assessment_or_new gives).
+    if result is not None:
+        assessment = result.assessment or UnitAssessment(unit=unit, year=year)
+    else:
+        assessment = assessment_or_new(unit, year)
     today = timezone.localdate()
     events = list(AssessmentEvent.objects.filter(unit=unit, year=year).select_related("recorded_by"))
     talks = list(unit_talks_visible_to(request.user).filter(unit=unit, assessment_year=year))

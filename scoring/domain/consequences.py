@@ -9,25 +9,49 @@ per unit page whatever the number of cases.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
 from django.db.models import F as models_F
-from django.db.models import Min, Prefetch, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.enums import FINISHED_STATES, CaseState, Finding
 from cases.models import CaseTransition, PetitionCase, ReboundEntry
 from rectification.enums import TaskStatus
-from rectification.models import Milestone, RectificationTask, TaskStepRecord
+from rectification.models import AnnualTarget, Milestone, RectificationTask, TaskStepRecord
 
 _DAY = timedelta(days=1)
 FACTS_SHOWN = 20  # per circumstance; the count says how many there are in all
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
+    """One fact behind a suggestion. Its link is reversed only when read: a unit's year can hold
+    hundreds of facts per circumstance, of which only FACTS_SHOWN are shown."""
+
     text: str
-    url: str
+    viewname: str
+    args: tuple
     label: str
+    anchor: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.viewname, args=self.args) + self.anchor
 
 
 @dataclass
@@ -80,20 +104,18 @@ def consequences_for(unit, year: int, *, today: date | None = None, result=None)
     today = today or timezone.localdate()
     start, end = date(year, 1, 1), date(year, 12, 31)
     unit_cases = PetitionCase.objects.filter(Q(lead_unit=unit) | Q(locality=unit))
+    late_cases, blanket_cases, owed_cases = _year_case_facts(unit_cases, start, end, today)
+    reopened_before_close_out, reopened_after_close_out = _reopened(unit_cases, start, end)
     circumstances = [
         _limited(1, CIRCUMSTANCES[1], _finding_contradicted(unit_cases, start, end)),
-        _limited(2, CIRCUMSTANCES[2], _missed_deadlines(unit, unit_cases, start, end, today)),
+        _limited(2, CIRCUMSTANCES[2], _missed_deadlines(unit, start, end, today) + late_cases),
         _limited(3, CIRCUMSTANCES[3], _missed_after_letter(unit, unit_cases, start, end, today)),
-        _limited(4, CIRCUMSTANCES[4], _reopened(unit_cases, start, end, _REOPENED_BEFORE_CLOSE_OUT)),
-        _limited(
-            5,
-            CIRCUMSTANCES[5],
-            _rebounds(unit_cases, start, end) + _reopened(unit_cases, start, end, _REOPENED_AFTER_CLOSE_OUT),
-        ),
-        _limited(6, CIRCUMSTANCES[6], _blanket_measures(unit, unit_cases, start, end)),
-        _limited(7, CIRCUMSTANCES[7], _accountability_missing(unit, unit_cases, start, end)),
+        _limited(4, CIRCUMSTANCES[4], reopened_before_close_out),
+        _limited(5, CIRCUMSTANCES[5], _rebounds(unit_cases, start, end) + reopened_after_close_out),
+        _limited(6, CIRCUMSTANCES[6], blanket_cases),
+        _limited(7, CIRCUMSTANCES[7], owed_cases + _red_warnings(unit, start, end)),
         _limited(8, CIRCUMSTANCES[8], _fake_rectification(unit, year)),
-        _limited(9, CIRCUMSTANCES[9], _exposed(unit, year)),
+        _limited(9, CIRCUMSTANCES[9], _exposed(unit, year, result)),
     ]
     return {
         "rewards": _reward_suggestions(unit, year, result),
@@ -115,7 +137,8 @@ def _reward_suggestions(unit, year, result) -> list[Suggestion]:
         second.append(
             Fact(
                 f"{year}年度考核结果优秀（{result.explanation}；案件平均得分 {average}，名次 {result.rank}）",
-                reverse("scoring:assessment", args=[unit.pk, year]),
+                "scoring:assessment",
+                (unit.pk, year),
                 f"{unit.name}",
             )
         )
@@ -126,34 +149,40 @@ def _reward_suggestions(unit, year, result) -> list[Suggestion]:
 
 
 def _rewards(unit, year) -> list[Fact]:
-    """Tasks the unit leads whose measures are all complete and whose target of the year is reached."""
+    """Tasks the unit leads whose measures are all complete and whose target of the year is reached
+    (one grouped query: the measures counted per task, the target as an EXISTS)."""
+    reached = AnnualTarget.objects.filter(task=OuterRef("pk"), year=year, reached=True)
     tasks = (
-        RectificationTask.objects.filter(lead_unit=unit, annual_targets__year=year)
-        .distinct()
-        .prefetch_related("measures", "annual_targets")
+        RectificationTask.objects.filter(Exists(reached), lead_unit=unit)
+        .annotate(
+            measure_count=Count("measures"), done_count=Count("measures", filter=Q(measures__done=True))
+        )
         .order_by("number", "pk")
+        .values_list("pk", "number", "measure_count", "done_count")
     )
-    facts = []
-    for task in tasks:
-        measures = list(task.measures.all())
-        target = next((t for t in task.annual_targets.all() if t.year == year), None)
-        if measures and all(m.done for m in measures) and target and target.reached:
-            facts.append(
-                Fact(
-                    f"全部{len(measures)}项措施已完成，{year}年度目标已达到",
-                    reverse("rectification:detail", args=[task.pk]),
-                    f"整改任务 {task.number}",
-                )
-            )
-    return facts
+    return [
+        Fact(
+            f"全部{measure_count}项措施已完成，{year}年度目标已达到",
+            "rectification:detail",
+            (pk,),
+            f"整改任务 {number}",
+        )
+        for pk, number, measure_count, done_count in tasks
+        if measure_count and done_count == measure_count
+    ]
+
+
+def _display(model, field: str, value) -> str:
+    """What ``get_<field>_display()`` gives, for a value read without its model instance."""
+    return dict(model._meta.get_field(field).flatchoices).get(value, value)
 
 
 def _case_fact(case_id, receipt_no, text) -> Fact:
-    return Fact(text, reverse("cases:detail", args=[case_id]), f"信访案件 {receipt_no}")
+    return Fact(text, "cases:detail", (case_id,), f"信访案件 {receipt_no}")
 
 
 def _task_fact(task_id, number, text) -> Fact:
-    return Fact(text, reverse("rectification:detail", args=[task_id]), f"整改任务 {number}")
+    return Fact(text, "rectification:detail", (task_id,), f"整改任务 {number}")
 
 
 def _finding_contradicted(unit_cases, start, end) -> list[Fact]:
@@ -169,21 +198,21 @@ def _finding_contradicted(unit_cases, start, end) -> list[Fact]:
             done_on__range=(start, end),
             case__finding__in=[Finding.UNTRUE, Finding.PARTLY_TRUE],
         )
-        .select_related("case")
         .order_by("done_on", "pk")
+        .values_list("case_id", "case__receipt_no", "case__finding", "done_on", "reasons")
     )
     return [
         _case_fact(
-            s.case_id,
-            s.case.receipt_no,
-            f"认定为“{s.case.get_finding_display()}”，{s.done_on:%Y-%m-%d} 复核未通过：{s.reasons[:40]}",
+            case_id,
+            receipt_no,
+            f"认定为“{_display(PetitionCase, 'finding', finding)}”，{done_on:%Y-%m-%d} 复核未通过：{reasons[:40]}",
         )
-        for s in steps
+        for case_id, receipt_no, finding, done_on, reasons in steps
     ]
 
 
-def _missed_deadlines(unit, unit_cases, start, end, today) -> list[Fact]:
-    """二: tasks, milestones and cases due in the year (by today) not finished on time."""
+def _missed_deadlines(unit, start, end, today) -> list[Fact]:
+    """二: tasks and milestones due in the year (by today) not finished on time (the cases: _year_case_facts)."""
     facts = []
     tasks = (
         RectificationTask.objects.filter(lead_unit=unit, deadline__range=(start, min(end, today - _DAY)))
@@ -210,106 +239,116 @@ def _missed_deadlines(unit, unit_cases, start, end, today) -> list[Fact]:
                 f"时间节点“{m['description'][:20]}”（{m['due']:%Y-%m-%d}）{outcome}",
             )
         )
-    cases = (
-        unit_cases.filter(deadline__range=(start, min(end, today - _DAY)))
-        .annotate(done=Min("transitions__at", filter=Q(transitions__to_state=CaseState.COMPLETED)))
-        .order_by("deadline", "pk")
-        .values("pk", "receipt_no", "deadline", "done", "state")
-    )
-    for c in cases:
-        done = timezone.localtime(c["done"]).date() if c["done"] else None
-        if done is not None and done <= c["deadline"]:
-            continue
-        if done is None and c["state"] in FINISHED_STATES:
-            continue  # finished without a record of when: cannot tell
-        outcome = f"于 {done:%Y-%m-%d} 才办结" if done else f"至 {today:%Y-%m-%d} 仍未办结"
-        facts.append(_case_fact(c["pk"], c["receipt_no"], f"整改时限 {c['deadline']:%Y-%m-%d}，{outcome}"))
     return facts
 
 
 def _rebounds(unit_cases, start, end) -> list[Fact]:
     rebounds = (
         ReboundEntry.objects.filter(case__in=unit_cases, found_on__range=(start, end))
-        .select_related("case")
         .order_by("found_on", "pk")
+        .values_list("case_id", "case__receipt_no", "found_on", "description")
     )
     return [
-        _case_fact(e.case_id, e.case.receipt_no, f"销号后反弹（{e.found_on:%Y-%m-%d}）：{e.description[:40]}")
-        for e in rebounds
+        _case_fact(case_id, receipt_no, f"销号后反弹（{found_on:%Y-%m-%d}）：{description[:40]}")
+        for case_id, receipt_no, found_on, description in rebounds
     ]
 
 
-def _reopened(unit_cases, start, end, from_states) -> list[Fact]:
+def _reopened(unit_cases, start, end) -> tuple[list[Fact], list[Fact]]:
+    """The reopenings of the year in one query: (before close-out (四), after close-out (五))."""
     reopened = (
         CaseTransition.objects.filter(
             case__in=unit_cases,
             to_state=CaseState.REOPENED,
-            from_state__in=from_states,
+            from_state__in=_REOPENED_BEFORE_CLOSE_OUT + _REOPENED_AFTER_CLOSE_OUT,
             at__date__range=(start, end),
         )
-        .select_related("case")
         .order_by("at", "pk")
+        .values_list("case_id", "case__receipt_no", "from_state", "at", "reason")
     )
-    facts = []
-    for t in reopened:
-        when = timezone.localtime(t.at).date()
-        if t.from_state in _REOPENED_AFTER_CLOSE_OUT:
-            text = f"{t.get_from_state_display()}后重新整改（{when:%Y-%m-%d}）：{t.reason[:40]}"
+    before, after = [], []
+    for case_id, receipt_no, from_state, at, reason in reopened:
+        when = timezone.localtime(at).date()
+        state = _display(CaseTransition, "from_state", from_state)
+        if from_state in _REOPENED_AFTER_CLOSE_OUT:
+            text = f"{state}后重新整改（{when:%Y-%m-%d}）：{reason[:40]}"
+            after.append(_case_fact(case_id, receipt_no, text))
         else:
-            text = f"{t.get_from_state_display()}后经核查与报告不符，重新整改（{when:%Y-%m-%d}）：{t.reason[:40]}"
-        facts.append(_case_fact(t.case_id, t.case.receipt_no, text))
-    return facts
+            text = f"{state}后经核查与报告不符，重新整改（{when:%Y-%m-%d}）：{reason[:40]}"
+            before.append(_case_fact(case_id, receipt_no, text))
+    return before, after
 
 
-def _blanket_measures(unit, unit_cases, start, end) -> list[Fact]:
-    """六: the case's handling or plan, as the unit wrote it, names a blanket measure (一刀切)."""
-    words = Q()
-    for word in BLANKET_WORDS:
-        words |= Q(handling__contains=word) | Q(plan__contains=word) | Q(investigation__contains=word)
-    rows = (
-        unit_cases.filter(words, deadline__range=(start, end))
-        .order_by("deadline", "pk")
-        .values("pk", "receipt_no", "handling", "plan", "investigation")
+def _year_case_facts(unit_cases, start, end, today) -> tuple[list[Fact], list[Fact], list[Fact]]:
+    """The case facts of 二, 六 and 七 from one read of the unit's cases due in the year, in
+    deadline order: (cases due by today not finished on time, cases whose record names a blanket
+    measure, finished cases whose record states accountability is needed but not done).
+
+    二: finished after the deadline (the first move to 已办结, local date) or still unfinished; a
+    case finished without a record of when is left out (cannot tell).
+    六: the handling, plan or investigation, as the unit wrote it, names a blanket measure (一刀切).
+    七: finished, 问责情况 filled in and not marked 问责到位.
+    """
+    # The first completion per case as one correlated look-up (index cases_transition_case_to_idx),
+    # not a join of every transition grouped back by case.
+    first_completion = (
+        CaseTransition.objects.filter(case=OuterRef("pk"), to_state=CaseState.COMPLETED)
+        .order_by("at")
+        .values("at")[:1]
     )
-    facts = []
-    for row in rows:
-        text = " ".join((row["handling"], row["plan"], row["investigation"]))
-        found = "、".join(f"“{w}”" for w in BLANKET_WORDS if w in text)
-        facts.append(
-            _case_fact(row["pk"], row["receipt_no"], f"办理情况或整改方案中写有{found}，请核实是否“一刀切”")
+    words = {
+        f"word{i}": ExpressionWrapper(
+            Q(handling__contains=word) | Q(plan__contains=word) | Q(investigation__contains=word),
+            output_field=BooleanField(),
         )
-    return facts
+        for i, word in enumerate(BLANKET_WORDS)
+    }
+    owed = Q(state__in=FINISHED_STATES, accountability_done=False) & ~Q(accountability="")
+    rows = (
+        unit_cases.filter(deadline__range=(start, end))
+        .annotate(
+            done=TruncDate(Subquery(first_completion)),
+            owed=DbCase(When(owed, then="accountability"), default=Value(""), output_field=TextField()),
+            **words,
+        )
+        .order_by("deadline", "pk")
+        .values_list("pk", "receipt_no", "deadline", "state", "done", "owed", *words)
+    )
+    due_by = min(end, today - _DAY)
+    late, blanket, owed_facts = [], [], []
+    for pk, receipt_no, deadline, state, done, accountability, *hits in rows:
+        on_time = done is not None and done <= deadline
+        unknown = done is None and state in FINISHED_STATES  # finished without a record of when
+        if deadline <= due_by and not on_time and not unknown:
+            outcome = f"于 {done:%Y-%m-%d} 才办结" if done else f"至 {today:%Y-%m-%d} 仍未办结"
+            late.append(_case_fact(pk, receipt_no, f"整改时限 {deadline:%Y-%m-%d}，{outcome}"))
+        if any(hits):
+            found = "、".join(f"“{w}”" for w, hit in zip(BLANKET_WORDS, hits, strict=True) if hit)
+            blanket.append(_case_fact(pk, receipt_no, f"办理情况或整改方案中写有{found}，请核实是否“一刀切”"))
+        if accountability:
+            owed_facts.append(
+                _case_fact(pk, receipt_no, f"已办结，问责情况“{accountability[:30]}”未标记问责到位")
+            )
+    return late, blanket, owed_facts
 
 
-def _accountability_missing(unit, unit_cases, start, end) -> list[Fact]:
-    """七: a finished case whose record states accountability is needed but not done; red warnings of the year."""
+def _red_warnings(unit, start, end) -> list[Fact]:
+    """七 (continued): the unit's red warnings of the year."""
     from supervision.enums import WarningLevel
     from supervision.models import EarlyWarning
 
     facts = []
-    cases = (
-        unit_cases.filter(state__in=FINISHED_STATES, deadline__range=(start, end), accountability_done=False)
-        .exclude(accountability="")
-        .order_by("deadline", "pk")
-        .values("pk", "receipt_no", "accountability")
-    )
-    for c in cases:
-        facts.append(
-            _case_fact(
-                c["pk"], c["receipt_no"], f"已办结，问责情况“{c['accountability'][:30]}”未标记问责到位"
-            )
-        )
     warnings = (
         EarlyWarning.objects.filter(unit=unit, level=WarningLevel.RED, raised_on__range=(start, end))
-        .select_related("task", "case")
         .order_by("raised_on", "pk")
+        .values_list("task_id", "task__number", "case_id", "case__receipt_no", "raised_on", "reason")
     )
-    for w in warnings:
-        text = f"红色预警（{w.raised_on:%Y-%m-%d}）：{w.reason[:40]}"
-        if w.task_id:
-            facts.append(_task_fact(w.task_id, w.task.number, text))
+    for task_id, number, case_id, receipt_no, raised_on, reason in warnings:
+        text = f"红色预警（{raised_on:%Y-%m-%d}）：{reason[:40]}"
+        if task_id:
+            facts.append(_task_fact(task_id, number, text))
         else:
-            facts.append(_case_fact(w.case_id, w.case.receipt_no, text))
+            facts.append(_case_fact(case_id, receipt_no, text))
     return facts
 
 
@@ -320,32 +359,39 @@ def _fake_rectification(unit, year) -> list[Fact]:
 
     sheets = (
         ScoringSheet.objects.filter(locality=unit, year=year, status=SheetStatus.SUBMITTED, data__fake=True)
-        .select_related("case")
         .order_by("case__receipt_no", "version")
+        .values_list("pk", "case__receipt_no", "version")
     )
     return [
         Fact(
-            f"{s.get_version_display()}评分表认定表面整改、虚假整改或敷衍整改（案件计 0 分）",
-            reverse("scoring:sheet_detail", args=[s.pk]),
-            f"信访案件 {s.case.receipt_no}",
+            f"{_display(ScoringSheet, 'version', version)}评分表认定表面整改、虚假整改或敷衍整改（案件计 0 分）",
+            "scoring:sheet_detail",
+            (pk,),
+            f"信访案件 {receipt_no}",
         )
-        for s in sheets
+        for pk, receipt_no, version in sheets
     ]
 
 
-def _exposed(unit, year) -> list[Fact]:
-    """九: a 媒体曝光 event of the year (一票否决事件)."""
+def _exposed(unit, year, result=None) -> list[Fact]:
+    """九: a 媒体曝光 event of the year (一票否决事件); the result, when given, holds the unit's
+    events of the year that are not revoked (in date order), so they are not read again."""
     from ..enums import OverrideKind
     from ..models import AssessmentEvent
 
-    events = AssessmentEvent.objects.filter(
-        unit=unit, year=year, kind=OverrideKind.EXPOSED, revoked_at__isnull=True
-    ).order_by("occurred_on", "pk")
+    if result is not None:
+        events = [e for e in result.events if e.kind == OverrideKind.EXPOSED]
+    else:
+        events = AssessmentEvent.objects.filter(
+            unit=unit, year=year, kind=OverrideKind.EXPOSED, revoked_at__isnull=True
+        ).order_by("occurred_on", "pk")
     return [
         Fact(
             f"{e.occurred_on:%Y-%m-%d} 被媒体曝光：{e.description[:40]}",
-            reverse("scoring:assessment", args=[unit.pk, year]) + f"#event-{e.pk}",
+            "scoring:assessment",
+            (unit.pk, year),
             "一票否决事件",
+            f"#event-{e.pk}",
         )
         for e in events
     ]
@@ -401,7 +447,8 @@ def _missed_after_letter(unit, unit_cases, start, end, today) -> list[Fact]:
                 Fact(
                     f"{letter.number}（{letter.issued_on:%Y-%m-%d}）督办后，{outcome}，"
                     f"超过整改时限（{item.deadline:%Y-%m-%d}）",
-                    item.url,
+                    item.viewname,
+                    (item.pk,),
                     item.label,
                 )
             )
@@ -415,7 +462,8 @@ class _Item:
     deadline: date | None
     finished: bool
     finished_on: date | None
-    url: str
+    viewname: str
+    pk: int
     label: str
 
     @classmethod
@@ -428,7 +476,8 @@ class _Item:
                 case.deadline,
                 finished,
                 min(done) if finished and done else None,
-                reverse("cases:detail", args=[case.pk]),
+                "cases:detail",
+                case.pk,
                 f"信访案件 {case.receipt_no}",
             )
         task = letter.task
@@ -438,6 +487,7 @@ class _Item:
             task.deadline,
             finished,
             min(done) if finished and done else None,
-            reverse("rectification:detail", args=[task.pk]),
+            "rectification:detail",
+            task.pk,
             f"整改任务 {task.number}",
         )

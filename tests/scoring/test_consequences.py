@@ -311,7 +311,7 @@ def test_consequences_query_count_same_for_one_and_many_facts(users, unit_a, dja
         reopened(case, CaseState.CLOSED, date(2025, 4, 1))
 
     one_of_each(0)
-    with django_assert_num_queries(18) as one:
+    with django_assert_num_queries(13) as one:
         found = consequences_for(unit_a, 2025, today=date(2026, 1, 15))
     assert (len(found["rewards"][0].facts), len(found["accountability"])) == (1, 9)
     for n in range(1, 6):
