@@ -8,8 +8,9 @@ through the real login form once (CSRF and session like a browser), then browses
 import os
 import random
 import re
+import time
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Qianshan-Load-2026")
 STAFF = int(os.environ.get("LOAD_STAFF_ACCOUNTS", "55"))
@@ -18,6 +19,18 @@ FILTERS = ["", "state=rectifying", "overdue=true", "state=investigating", "is_ke
 WORDS = ["噪声", "油烟", "粉尘", "污水", "异味", "垃圾"]
 CASE_LINK = re.compile(r'href="/cases/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+# Every request's name, time and outcome, one line each, for bench/load_test.py to compute the
+# percentiles of the browsing requests apart from the one login per user (LOAD_TIMES_FILE).
+_TIMES = os.environ.get("LOAD_TIMES_FILE")
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
+    if _TIMES:
+        with open(_TIMES, "a", encoding="utf-8") as out:
+            out.write(f"{name}\t{response_time:.1f}\t{int(exception is not None)}\t{time.time():.3f}\n")
 
 
 class Browsing(HttpUser):
