@@ -4,9 +4,11 @@ from qianshan.common.admin import AppendOnlyHistoryAdmin, HistoryAdmin, ReadOnly
 
 from .models import (
     Attachment,
+    CaseTally,
     CaseTransition,
     InvestigationPoint,
     PetitionCase,
+    PollutionTally,
     PollutionType,
     ProgressEntry,
     ReboundCategory,
@@ -98,3 +100,16 @@ class ReboundCategoryAdmin(HistoryAdmin):
         if obj is not None and (obj.is_builtin or obj.case_entries.exists() or obj.task_entries.exists()):
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(CaseTally)
+class CaseTallyAdmin(ReadOnlyAdmin):
+    """The trigger-kept case counts (cases.domain.tallies): shown for checking, never edited."""
+
+    list_display = ["lead_unit_id", "state", "n"]
+    list_filter = ["state"]
+
+
+@admin.register(PollutionTally)
+class PollutionTallyAdmin(ReadOnlyAdmin):
+    list_display = ["pollutiontype_id", "n"]
