@@ -86,35 +86,49 @@ def forget_access(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def unit_filter(unit_ids: Iterable[int], unit_fields: Iterable[str], model) -> Q:
-    """A Q that matches rows whose unit fields (FK or M2M) name one of unit_ids.
-
-    M2M fields become an EXISTS subquery, so the result needs no DISTINCT and the row count
-    of a list stays right.
-    """
+def _units_q(unit_ids: Iterable[int], unit_fields: Iterable[str], model, m2m_q) -> Q:
+    """Rows whose unit fields name one of unit_ids: ``field IN units`` for a foreign key, and
+    ``m2m_q(link table, its column of the row, the link rows of the units)`` for a many-to-many."""
     unit_ids = list(unit_ids)
     q = Q(pk__in=[])
     for field_name in unit_fields:
         field = model._meta.get_field(field_name)
         if field.many_to_many:
             through = field.remote_field.through
-            src = field.m2m_field_name()
-            dst = field.m2m_reverse_field_name()
-            sub = through.objects.filter(**{src: OuterRef("pk"), f"{dst}__in": unit_ids})
-            q |= Q(Exists(sub))
+            src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
+            q |= m2m_q(through, src, through.objects.filter(**{f"{dst}__in": unit_ids}))
         else:
             q |= Q(**{f"{field_name}__in": unit_ids})
     return q
 
 
-def scope(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet:
-    """Rows of qs the user may see: all for read-all roles, else their units' rows, else none."""
+def _scoped(qs: QuerySet, user, unit_q) -> QuerySet:
+    """All rows for the read-all roles, else the rows of ``unit_q(the user's units)``, else none."""
     access = access_of(user)
     if access.reads_all:
         return qs
     if not access.unit_ids:
         return qs.none()
-    return qs.filter(unit_filter(access.unit_ids, unit_fields, qs.model))
+    return qs.filter(unit_q(access))
+
+
+def unit_filter(unit_ids: Iterable[int], unit_fields: Iterable[str], model) -> Q:
+    """A Q that matches rows whose unit fields (FK or M2M) name one of unit_ids.
+
+    M2M fields become an EXISTS subquery, so the result needs no DISTINCT and the row count
+    of a list stays right.
+    """
+    return _units_q(
+        unit_ids,
+        unit_fields,
+        model,
+        lambda through, src, links: Q(Exists(links.filter(**{src: OuterRef("pk")}))),
+    )
+
+
+def scope(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet:
+    """Rows of qs the user may see: all for read-all roles, else their units' rows, else none."""
+    return _scoped(qs, user, lambda access: unit_filter(access.unit_ids, unit_fields, qs.model))
 
 
 def indexed_unit_filter(
@@ -123,26 +137,19 @@ def indexed_unit_filter(
     """unit_filter's rows as plain ``IN`` lists: each M2M field is first resolved to the ids of the
     rows it links to the units (one query per M2M field). PostgreSQL answers ``a IN (…) OR pk IN
     (…)`` with one bitmap scan per index, where unit_filter's ``OR EXISTS`` makes it read every row
-    of the table; for the figures of a large table (dashboard, home page) and the case list.
+    of the table; for the figures of a large table (dashboard, home page, to-do).
     ``cache``: where the resolved lists are kept for the rest of the request (Access.linked_ids)."""
-    unit_ids = list(unit_ids)
-    q = Q(pk__in=[])
-    for field_name in unit_fields:
-        field = model._meta.get_field(field_name)
-        if field.many_to_many:
-            through = field.remote_field.through
-            src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
-            key = (through._meta.label_lower, src)
-            linked = cache.get(key) if cache is not None else None
-            if linked is None:
-                rows = through.objects.filter(**{f"{dst}__in": unit_ids}).values_list(f"{src}_id", flat=True)
-                linked = sorted(set(rows))
-                if cache is not None:
-                    cache[key] = linked
-            q |= Q(pk__in=linked)
-        else:
-            q |= Q(**{f"{field_name}__in": unit_ids})
-    return q
+
+    def listed(through, src, links) -> Q:
+        key = (through._meta.label_lower, src)
+        linked = cache.get(key) if cache is not None else None
+        if linked is None:
+            linked = sorted(set(links.values_list(f"{src}_id", flat=True)))
+            if cache is not None:
+                cache[key] = linked
+        return Q(pk__in=linked)
+
+    return _units_q(unit_ids, unit_fields, model, listed)
 
 
 class InIdArray(Func):
@@ -168,40 +175,28 @@ def inline_unit_filter(unit_ids: Iterable[int], unit_fields: Iterable[str], mode
     """indexed_unit_filter's rows without its extra query: each M2M field is ``pk = ANY(ARRAY(the
     link table's rows of the units))`` (InIdArray), which PostgreSQL also ORs with the other
     branches' bitmap index scans; a list's query count then does not grow with the keyword."""
-    unit_ids = list(unit_ids)
-    q = Q(pk__in=[])
-    for field_name in unit_fields:
-        field = model._meta.get_field(field_name)
-        if field.many_to_many:
-            through = field.remote_field.through
-            src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
-            linked = through.objects.filter(**{f"{dst}__in": unit_ids}).values(f"{src}_id")
-            q |= Q(InIdArray("pk", linked))
-        else:
-            q |= Q(**{f"{field_name}__in": unit_ids})
-    return q
+    return _units_q(
+        unit_ids,
+        unit_fields,
+        model,
+        lambda through, src, links: Q(InIdArray("pk", links.values(f"{src}_id"))),
+    )
 
 
 def scope_indexed(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet:
     """The rows of scope(qs, user, unit_fields=…), filtered with indexed_unit_filter (a unit user
     costs one query per M2M unit field more, whatever the number of rows)."""
-    access = access_of(user)
-    if access.reads_all:
-        return qs
-    if not access.unit_ids:
-        return qs.none()
-    return qs.filter(indexed_unit_filter(access.unit_ids, unit_fields, qs.model, cache=access.linked_ids))
+    return _scoped(
+        qs,
+        user,
+        lambda access: indexed_unit_filter(access.unit_ids, unit_fields, qs.model, cache=access.linked_ids),
+    )
 
 
 def scope_inline(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet:
     """The rows of scope(qs, user, unit_fields=…), filtered with inline_unit_filter: indexed like
     scope_indexed, without its extra query (for list pages, whose query count is fixed)."""
-    access = access_of(user)
-    if access.reads_all:
-        return qs
-    if not access.unit_ids:
-        return qs.none()
-    return qs.filter(inline_unit_filter(access.unit_ids, unit_fields, qs.model))
+    return _scoped(qs, user, lambda access: inline_unit_filter(access.unit_ids, unit_fields, qs.model))
 
 
 def scope_ids(qs: QuerySet, user, *, unit_fields: Iterable[str]) -> QuerySet | None:
