@@ -55,7 +55,9 @@ def test_tallies_follow_every_kind_of_write_and_survive_compaction():
     one.lead_unit = unit_b  # lead unit changed by save()
     one.state = CaseState.COMPLETED
     one.save()
-    PetitionCase.objects.filter(pk=one.pk + 3).update(lead_unit=None, state=CaseState.RECEIVED)  # no lead unit yet
+    PetitionCase.objects.filter(pk=one.pk + 3).update(
+        lead_unit=None, state=CaseState.RECEIVED
+    )  # no lead unit yet
     PetitionCase.objects.filter(pk=one.pk + 4).update(state=CaseState.RECTIFYING)  # unchanged rows too
     _assert_tallies_equal_counts()
 
