@@ -29,30 +29,47 @@ def notify(
     With a ``dedupe_key``, a recipient who already has that key gets nothing new: the
     returned list holds only the notifications created now.
     """
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=title,
+            body=body,
+            link=link,
+            reason=reason,
+            dedupe_key=dedupe_key,
+            email_wanted=email and bool(user.email),
+        )
+        for user in {u.pk: u for u in recipients}.values()
+    ]
+    created = _store_each(rows)
+    if email:
+        _mail(created)
+    return created
+
+
+def _store_each(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows one by one, each in a savepoint; a row whose dedupe key its recipient already
+    has (another run notified them) is skipped. Returns the rows stored."""
     created = []
-    for user in {u.pk: u for u in recipients}.values():
+    for note in rows:
+        note.pk = None
         try:
             with transaction.atomic():
-                created.append(
-                    Notification.objects.create(
-                        recipient=user,
-                        kind=kind,
-                        title=title,
-                        body=body,
-                        link=link,
-                        reason=reason,
-                        dedupe_key=dedupe_key,
-                        email_wanted=email and bool(user.email),
-                    )
-                )
+                note.save(force_insert=True)
         except IntegrityError:
             continue  # another run already notified this user for this key
-    if email and created:
-        # Mail goes out from a worker: a slow or absent SMTP server never holds up a page.
+        created.append(note)
+    return created
+
+
+def _mail(created: list[Notification]) -> None:
+    """Mail the new notifications from a worker after commit: a slow or absent SMTP server never
+    holds up a page."""
+    if created:
         from .jobs import enqueue
 
         enqueue("qianshan.notifications.send_emails", ids=[n.pk for n in created])
-    return created
 
 
 def notify_many(messages: Iterable[tuple[Iterable, dict]], *, email: bool = True) -> list[Notification]:
@@ -88,19 +105,9 @@ def notify_many(messages: Iterable[tuple[Iterable, dict]], *, email: bool = True
         with transaction.atomic():
             created = Notification.objects.bulk_create(rows)
     except IntegrityError:  # another run stored some of these keys since the check above
-        created = []
-        for note in rows:
-            note.pk = None
-            try:
-                with transaction.atomic():
-                    note.save(force_insert=True)
-            except IntegrityError:
-                continue
-            created.append(note)
-    if email and created:
-        from .jobs import enqueue
-
-        enqueue("qianshan.notifications.send_emails", ids=[n.pk for n in created])
+        created = _store_each(rows)
+    if email:
+        _mail(created)
     return created
 
 
