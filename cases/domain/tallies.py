@@ -13,42 +13,48 @@ other transactions stay as they are.
 """
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from ..models import CaseTally, PetitionCase, PollutionTally
 
 
 def _tallied() -> bool:
+    """Whether this database keeps the tallies (PostgreSQL: the triggers of the migration)."""
     return connection.vendor == "postgresql"
 
 
-def unit_state_counts() -> dict[tuple[int | None, str], int]:
-    """{(lead unit id, state): number of cases} over every case (one query)."""
-    if _tallied():
-        rows = CaseTally.objects.order_by().values_list("lead_unit_id", "state").annotate(n=Sum("n"))
-    else:
-        rows = PetitionCase.objects.order_by().values_list("lead_unit_id", "state").annotate(n=Count("state"))
-    return {(unit_id, state): n for unit_id, state, n in rows if n}
+def _counted(rows: QuerySet, *keys: str, total) -> dict:
+    """{key, or tuple of keys: number} from ``rows`` grouped by ``keys``; keys summing to 0 left out."""
+    grouped = rows.order_by().values_list(*keys).annotate(n=total)
+    return {(tuple(row[:-1]) if len(keys) > 1 else row[0]): row[-1] for row in grouped if row[-1]}
 
 
-def state_counts() -> dict[str, int]:
-    """{state: number of cases} over every case (one query)."""
-    if _tallied():
-        rows = CaseTally.objects.order_by().values_list("state").annotate(n=Sum("n"))
-    else:
-        rows = PetitionCase.objects.order_by().values_list("state").annotate(n=Count("state"))
-    return {state: n for state, n in rows if n}
+def unit_state_counts(cases: QuerySet) -> dict[tuple[int | None, str], int]:
+    """{(lead unit id, state): number of cases} of ``cases`` (one query): from the tallies when
+    ``cases`` is every case, else counted."""
+    if _tallied() and not cases.query.where:  # no scope, no filter
+        return _counted(CaseTally.objects, "lead_unit_id", "state", total=Sum("n"))
+    return _counted(cases, "lead_unit_id", "state", total=Count("state"))
 
 
-def pollution_counts() -> dict[int, int]:
-    """{pollution type id: number of cases of that type} over every case (one query): a case has
-    each type once, so its links of a type are its cases of that type."""
-    if _tallied():
-        rows = PollutionTally.objects.order_by().values_list("pollutiontype_id").annotate(n=Sum("n"))
-    else:
-        links = PetitionCase.pollution_types.through.objects.order_by()
-        rows = links.values_list("pollutiontype_id").annotate(n=Count("*"))
-    return {pk: n for pk, n in rows if n}
+def state_counts(cases: QuerySet) -> dict[str, int]:
+    """{state: number of cases} of ``cases`` (one query): from the tallies when ``cases`` is every
+    case, else counted (COUNT(state): the state index answers it alone)."""
+    if _tallied() and not cases.query.where:  # no scope, no filter
+        return _counted(CaseTally.objects, "state", total=Sum("n"))
+    return _counted(cases, "state", total=Count("state"))
+
+
+def pollution_counts(case_ids: QuerySet | None) -> dict[int, int]:
+    """{pollution type id: number of cases of that type} among ``case_ids`` (a subquery of case ids;
+    None: every case), one query: a case has each type once, so its links of a type are its cases
+    of that type. From the tallies for every case, else the links counted."""
+    if _tallied() and case_ids is None:
+        return _counted(PollutionTally.objects, "pollutiontype_id", total=Sum("n"))
+    links = PetitionCase.pollution_types.through.objects
+    if case_ids is not None:
+        links = links.filter(petitioncase_id__in=case_ids)
+    return _counted(links, "pollutiontype_id", total=Count("*"))
 
 
 _KEYS = {CaseTally: "lead_unit_id, state", PollutionTally: "pollutiontype_id"}

@@ -109,22 +109,13 @@ def _case_figures(cases, case_ids, today: date, weeks: list[date]) -> dict:
     by_unit_state: dict[int | None, Counter] = {}
     by_state: Counter = Counter()
     total = done = 0
-    every_case = case_ids is None and not cases.query.where  # no scope, no filter
-    if every_case:  # the office's whole table: the trigger-kept tallies (cases.domain.tallies)
-        grouped = [
-            (unit_id, state, n, n if case_q.is_finished_state(state) else 0)
-            for (unit_id, state), n in tallies.unit_state_counts().items()
-        ]
-    else:
-        grouped = (
-            cases.order_by()
-            .values_list("lead_unit_id", "state")
-            .annotate(n=Count("*"), done=Count("state", filter=case_q.finished_case_q()))
-        )
-    for unit_id, state, n, n_done in grouped:
+    # Every case (the office, no filter): the trigger-kept tallies (cases.domain.tallies).
+    for (unit_id, state), n in tallies.unit_state_counts(cases).items():
         by_unit_state.setdefault(unit_id, Counter())[state] += n
         by_state[state] += n
-        total, done = total + n, done + n_done
+        total += n
+        if case_q.is_finished_state(state):
+            done += n
     names = dict(Unit.objects.values_list("pk", "name"))  # every unit: one query even with no cases
 
     # Only the open cases: overdue_q and due_soon_q are open_case_q and a deadline range, and the
@@ -152,13 +143,7 @@ def _case_figures(cases, case_ids, today: date, weeks: list[date]) -> dict:
     new = _per_week(cases, "transferred_on", weeks)
     closed = _per_week(cases, "closed_on", weeks)
     # A case has each pollution type once: its links of a type are its cases of that type.
-    if every_case:
-        per_type = tallies.pollution_counts()
-    else:
-        links = PetitionCase.pollution_types.through.objects.order_by()
-        if case_ids is not None:  # scoped or filtered: only the links of those cases
-            links = links.filter(petitioncase_id__in=case_ids)
-        per_type = dict(links.values_list("pollutiontype_id").annotate(n=Count("*")))
+    per_type = tallies.pollution_counts(case_ids)  # case_ids None: every case
     pollution = sorted(
         (
             (pk, name, per_type[pk])

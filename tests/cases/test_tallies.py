@@ -34,9 +34,9 @@ def _counted():
 
 def _assert_tallies_equal_counts():
     by_unit_state, by_state, by_type = _counted()
-    assert tallies.unit_state_counts() == by_unit_state
-    assert tallies.state_counts() == by_state
-    assert tallies.pollution_counts() == by_type
+    assert tallies.unit_state_counts(PetitionCase.objects.all()) == by_unit_state
+    assert tallies.state_counts(PetitionCase.objects.all()) == by_state
+    assert tallies.pollution_counts(None) == by_type
 
 
 @pytest.mark.django_db(transaction=True)
@@ -95,8 +95,8 @@ def test_tallies_are_read_not_counted_on_postgresql(django_assert_num_queries):
         pytest.skip("the tally triggers exist on PostgreSQL only")
     unit = UnitFactory()
     bulk_cases(3, inspection=InspectionFactory(), lead_unit=unit, cooperating=unit)
-    assert tallies.state_counts() == {CaseState.INVESTIGATING.value: 3}
+    assert tallies.state_counts(PetitionCase.objects.all()) == {CaseState.INVESTIGATING.value: 3}
     CaseTally.objects.create(lead_unit_id=unit.pk, state=CaseState.INVESTIGATING, n=-1)
-    assert tallies.state_counts() == {CaseState.INVESTIGATING.value: 2}
+    assert tallies.state_counts(PetitionCase.objects.all()) == {CaseState.INVESTIGATING.value: 2}
     with django_assert_num_queries(1):
-        tallies.unit_state_counts()
+        tallies.unit_state_counts(PetitionCase.objects.all())
