@@ -143,16 +143,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     # against a few ms of running. Off for this application's connections (DATABASE_JIT=1: on).
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
-    "DATABASE_PARALLEL_WORKERS"
-):
-    # PostgreSQL's max_parallel_workers_per_gather for this application's connections (unset: the
-    # server's own setting, 2 by default). docs/operations-scale.md has the measurements.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _workers = int(os.environ["DATABASE_PARALLEL_WORKERS"])
-    _options["options"] = (
-        f"{_options.get('options', '')} -c max_parallel_workers_per_gather={_workers}".strip()
-    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
