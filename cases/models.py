@@ -546,9 +546,9 @@ class CaseTally(models.Model):
     application; on SQLite there are no triggers and the figures count the cases directly
     (cases.domain.tallies)."""
 
-    lead_unit_id = models.BigIntegerField(null=True)
-    state = models.CharField(max_length=20)
-    n = models.IntegerField()
+    lead_unit_id = models.BigIntegerField("牵头单位编号", null=True)
+    state = models.CharField("环节", max_length=20)
+    n = models.IntegerField("增减数")
 
     class Meta:
         verbose_name = verbose_name_plural = "案件计数"
@@ -562,8 +562,8 @@ class PollutionTally(models.Model):
     """污染类型计数（PostgreSQL）: the number of cases per pollution type, kept by triggers on the
     case ↔ pollution type link table, as CaseTally (delta rows, compacted)."""
 
-    pollutiontype_id = models.BigIntegerField()
-    n = models.IntegerField()
+    pollutiontype_id = models.BigIntegerField("污染类型编号")
+    n = models.IntegerField("增减数")
 
     class Meta:
         verbose_name = verbose_name_plural = "污染类型计数"

@@ -90,9 +90,9 @@ class Migration(migrations.Migration):
             name='CaseTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lead_unit_id', models.BigIntegerField(null=True)),
-                ('state', models.CharField(max_length=20)),
-                ('n', models.IntegerField()),
+                ('lead_unit_id', models.BigIntegerField(null=True, verbose_name='牵头单位编号')),
+                ('state', models.CharField(max_length=20, verbose_name='环节')),
+                ('n', models.IntegerField(verbose_name='增减数')),
             ],
             options={
                 'verbose_name': '案件计数',
@@ -104,8 +104,8 @@ class Migration(migrations.Migration):
             name='PollutionTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pollutiontype_id', models.BigIntegerField()),
-                ('n', models.IntegerField()),
+                ('pollutiontype_id', models.BigIntegerField(verbose_name='污染类型编号')),
+                ('n', models.IntegerField(verbose_name='增减数')),
             ],
             options={
                 'verbose_name': '污染类型计数',
