@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import IntegerField, Value
+
 
 @dataclass
 class HistoryEntry:
@@ -108,20 +110,28 @@ def history_of(
 
 
 def _m2m_rows(records, names: "_Names") -> dict[str, dict[int, list[int]]]:
-    """{m2m field: {history row id: sorted related ids}} for the loaded rows, one query per field."""
+    """{m2m field: {history row id: sorted related ids}} for the loaded rows: one query for all the
+    tracked many-to-many tables together (a UNION ALL tagged with each table's position)."""
     from simple_history.utils import get_m2m_reverse_field_name
 
-    out = {}
+    fields = getattr(type(records[0]), "_history_m2m_fields", [])
+    if not fields:
+        return {}
     ids = [r.pk for r in records]
-    for m2m_field in getattr(type(records[0]), "_history_m2m_fields", []):
+    parts = []
+    for position, m2m_field in enumerate(fields):
         through = getattr(records[0], m2m_field.name).model  # a manager: no query until used
         key = through._meta.get_field(get_m2m_reverse_field_name(m2m_field)).attname
-        rows: dict[int, list[int]] = {}
-        for history_id, related_id in (
-            through.objects.filter(history_id__in=ids).order_by(key).values_list("history_id", key)
-        ):
-            rows.setdefault(history_id, []).append(related_id)
-        out[m2m_field.name] = rows
+        parts.append(
+            through.objects.filter(history_id__in=ids)
+            .annotate(table=Value(position, output_field=IntegerField()))
+            .values_list("table", "history_id", key)
+            .order_by()
+        )
+    out: dict[str, dict[int, list[int]]] = {f.name: {} for f in fields}
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for position, history_id, related_id in sorted(rows):
+        out[fields[position].name].setdefault(history_id, []).append(related_id)
     return out
 
 
