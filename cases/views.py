@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,10 +7,12 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from notifications.domain.background import JobError, start_job
 from org.permissions import access_of, can_change_units
+from org.templatetags.cards import CASE_NEXT
 from qianshan.common.errors import show_refusal
 from qianshan.common.excel import xlsx_response
 from qianshan.common.history import history_of
@@ -48,6 +52,51 @@ from .sorting import case_sorting
 PAGE_SIZE = 50
 
 
+@dataclass(slots=True)
+class _Row:
+    """One row of the case table, its texts formatted once here: the template filters and
+    ``{% url %}`` the row would otherwise run cost about 0.2 ms a row, a sixth of the list's time."""
+
+    url: str
+    receipt_no: str
+    is_key: bool
+    is_repeat: bool
+    inspection: str
+    batch: object
+    complaint: str
+    locality: str
+    lead_unit: str
+    deadline: str
+    is_overdue: bool
+    state: str
+    state_label: str
+    next_step: str
+
+
+def _rows(page) -> list[_Row]:
+    detail = reverse("cases:detail", args=[0]).removesuffix("0/")
+    labels = dict(CaseState.choices)
+    return [
+        _Row(
+            url=f"{detail}{c.pk}/",
+            receipt_no=c.receipt_no,
+            is_key=c.is_key,
+            is_repeat=c.is_repeat,
+            inspection=c.inspection.name,
+            batch=c.batch or "",
+            complaint=Truncator(c.complaint).chars(40),
+            locality=str(c.locality) if c.locality else "",
+            lead_unit=str(c.lead_unit) if c.lead_unit else "",
+            deadline=c.deadline.isoformat() if c.deadline else "",
+            is_overdue=c.is_overdue,
+            state=c.state,
+            state_label=labels.get(c.state, c.state),
+            next_step=CASE_NEXT.get(c.state, ""),
+        )
+        for c in page
+    ]
+
+
 @login_required
 def case_list(request):
     # The user's scope written for the indexes (a unit user's cooperating cases as = ANY(ARRAY(…))):
@@ -71,6 +120,7 @@ def case_list(request):
         {
             "filter": case_filter,
             "page": page,
+            "rows": _rows(page),
             "sorting": sorting,
             "state_counts": state_counts,
             "total": total,
