@@ -185,7 +185,8 @@ def for_list(qs: QuerySet) -> QuerySet:
 def for_detail(qs: QuerySet) -> QuerySet:
     """What the case page shows, fetched in a fixed number of queries whatever the case holds."""
     return for_list(qs).prefetch_related(
-        "related_cases",
+        # the page names a related case by its number only: not the other cases' whole rows
+        Prefetch("related_cases", queryset=PetitionCase.objects.only("pk", "receipt_no")),
         "points",
         Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by", "unit")),
         Prefetch("progress_entries", queryset=ProgressEntry.objects.select_related("actor")),
