@@ -12,7 +12,19 @@ see, and ``can_read(user, units)`` / ``can_change(user, units)`` on one object's
 import contextlib
 from collections.abc import Iterable
 
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 
 from .enums import READ_ALL_ROLES, UNIT_BOUND_ROLES, WRITE_ALL_ROLES, Role
 
@@ -20,11 +32,9 @@ _CACHE_ATTR = "_qianshan_access"
 
 
 class Access:
-    """What one signed-in user may do, computed once per request (two queries)."""
+    """What one signed-in user may do, computed once per request (one query)."""
 
     def __init__(self, user):
-        from .models import Unit
-
         self.user = user
         # (link table, side) → the ids scope_indexed resolved for this user's units: the figures of
         # one page (home, dashboard, case list, to-do) read each list once.
@@ -32,20 +42,34 @@ class Access:
         if not user.is_authenticated:
             self.roles, self.unit_ids, self.own_unit_ids = frozenset(), frozenset(), frozenset()
             return
-        pairs = list(user.role_assignments.values_list("role", "unit_id"))
+        pairs, children = self._roles_and_unit_tree(user)
         self.roles = frozenset(role for role, _ in pairs)
         if user.is_superuser:
             self.roles |= {Role.ADMIN}
         self.own_unit_ids = frozenset(u for r, u in pairs if r in UNIT_BOUND_ROLES and u)
-        self.unit_ids = frozenset(self._with_descendants(Unit, self.own_unit_ids))
+        self.unit_ids = frozenset(self._with_descendants(children, self.own_unit_ids))
 
     @staticmethod
-    def _with_descendants(unit_model, roots: frozenset) -> set[int]:
-        if not roots:
-            return set()
-        children: dict[int | None, list[int]] = {}
-        for pk, parent_id in unit_model.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
+    def _roles_and_unit_tree(user) -> tuple[list[tuple[str, int | None]], dict[int | None, list[int]]]:
+        """The user's (role, unit id) pairs and the unit tree ({parent id: child ids}), read together
+        in one UNION ALL: every page of every user asks for both, and the tree is a few dozen rows.
+        A unit row has no role (NULL), a role row no parent."""
+        from .models import Unit
+
+        roles = user.role_assignments.order_by().values_list(
+            "role", "unit_id", Value(None, output_field=IntegerField())
+        )
+        units = Unit.objects.order_by().values_list(Value(None, output_field=CharField()), "pk", "parent_id")
+        pairs, children = [], {}
+        for role, unit_id, parent_id in roles.union(units, all=True):
+            if role is None:
+                children.setdefault(parent_id, []).append(unit_id)
+            else:
+                pairs.append((role, unit_id))
+        return pairs, children
+
+    @staticmethod
+    def _with_descendants(children: dict[int | None, list[int]], roots: frozenset) -> set[int]:
         found, stack = set(), list(roots)
         while stack:
             pk = stack.pop()
