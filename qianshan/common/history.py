@@ -40,8 +40,8 @@ def history_of(
     """Newest first: one entry per history row, with the field changes against the previous row.
 
     A number of queries that does not grow with the history: the page of history rows (+ the one
-    before it, to diff the oldest shown) with their users, one query per tracked many-to-many
-    table for those rows, and the names of the related objects a change must name — units,
+    before it, to diff the oldest shown) with their users, one query for all the tracked many-to-many
+    tables for those rows, and the names of the related objects a change must name — units,
     inspections and pollution types from the lists' choice cache (no query once warm), other
     models one ``in_bulk`` each. Diffs are computed from the loaded rows (simple-history's ``diff_against``
     queries the m2m tables for every pair). Changes of the ``hidden`` fields (personal data the

@@ -58,7 +58,9 @@ def test_another_initial_value_is_its_own_html():
 def test_a_bound_form_shows_its_input_and_errors_every_time():
     _render(ProgressForm(initial={"happened_on": date(2026, 11, 30)}))
     for text in ("第一次填写", "第二次填写"):
-        html, renders = _render(ProgressForm(data={"happened_on": "not a date", "text": text, "kind": "photo"}))
+        html, renders = _render(
+            ProgressForm(data={"happened_on": "not a date", "text": text, "kind": "photo"})
+        )
         assert renders == 1 and text in html and 'data-field="happened_on"' in html
 
 
