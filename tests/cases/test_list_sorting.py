@@ -121,11 +121,11 @@ def test_task_list_sorts_by_each_column_both_ways(key, client, users, unit_a):
 @pytest.mark.parametrize(
     ("who", "url", "queries"),
     [
-        # session, user, roles, the unit tree of the scope, ONE count (state chips), unread
+        # session, user, roles with the unit tree (one UNION ALL), ONE count (state chips), unread
         # notifications, the page's rows — the filter choices and unit names come from the cache
-        ("staff", "/cases/?sort=-deadline&q=噪声&page=1", 7),
-        ("staff", "/cases/?sort=state&q=甲单位", 7),
-        # the office reads every unit: no unit tree; a chosen unit is read once to validate it,
+        ("staff", "/cases/?sort=-deadline&q=噪声&page=1", 6),
+        ("staff", "/cases/?sort=state&q=甲单位", 6),
+        # the office: the same six; a chosen unit is read once to validate it,
         # and once more for the name on its removable filter chip
         ("office", "/cases/?sort=-batch&state=investigating&overdue=false", 6),
         ("office", "/cases/?sort=receipt_no&unit={unit}&q=噪声", 8),
@@ -153,10 +153,10 @@ def test_task_list_query_count_is_fixed(n, client, users, unit_a, django_assert_
     client.force_login(users["staff"])
     url = "/tasks/?sort=-status&q=甲单位"
     client.get(url)
-    # session, user, roles, unit tree, ONE count, the page (+ cooperating units, measures,
+    # session, user, roles with the unit tree, ONE count, the page (+ cooperating units, measures,
     # milestones), unread notifications, the meetings that approved the task lists; the choices
     # and unit names come from the cache
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.context["total"] == n
 

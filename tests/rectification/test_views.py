@@ -175,8 +175,9 @@ def test_attachment_of_other_unit_is_404(users, unit_a, unit_b, login):
 def test_plan_page_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
     make_tasks(unit_a, n)
     client = login(users["staff"])
-    # session, user, roles, units tree, unit, tasks, measures, milestones, annual targets, notifications
-    with django_assert_num_queries(10):
+    # session, user, roles with the units tree, unit, tasks, measures, milestones, annual targets,
+    # notifications
+    with django_assert_num_queries(9):
         response = client.get(reverse("rectification:plan") + f"?unit={unit_a.pk}")
     assert response.status_code == 200
     assert len(response.context["tasks"]) == n
@@ -342,10 +343,10 @@ def rich_tasks(unit, n, inspection=None, year=None):
 def test_task_export_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
     rich_tasks(unit_a, n)
     client = login(users["staff"])
-    # session, user, roles, units tree, the count that decides direct download vs background job,
-    # tasks (+ lead/supervising/accepting units), cooperating units, annual targets (for the grade
-    # column), measures (+ responsible unit), milestones
-    with django_assert_num_queries(10):
+    # session, user, roles with the units tree, the count that decides direct download vs
+    # background job, tasks (+ lead/supervising/accepting units), cooperating units, annual targets
+    # (for the grade column), measures (+ responsible unit), milestones
+    with django_assert_num_queries(9):
         response = client.get(reverse("rectification:export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 2 * n
@@ -366,9 +367,9 @@ def test_look_back_page_query_count_constant(n, users, unit_a, login, django_ass
 def test_grades_page_query_count_constant(n, users, unit_a, login, django_assert_num_queries):
     rich_tasks(unit_a, n, year=TODAY().year)
     client = login(users["staff"])
-    # session, user, roles, units tree, tasks (+ lead unit), measures, milestones, annual targets,
-    # unread notifications
-    with django_assert_num_queries(9):
+    # session, user, roles with the units tree, tasks (+ lead unit), measures, milestones, annual
+    # targets, unread notifications
+    with django_assert_num_queries(8):
         response = client.get(reverse("rectification:grades") + f"?year={TODAY().year}")
     [(unit, tasks)] = response.context["units"].items()
     assert (unit, len(tasks)) == (unit_a, n)

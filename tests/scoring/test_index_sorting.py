@@ -72,5 +72,5 @@ def test_case_list_query_count_is_fixed(n, users, login, unit_a, django_assert_n
     client.get(url)
     # the same number for 1 and 60 cases (one count for the pager, the page's cases, their sheets;
     # the ranking above it: results by the unit rule, its events and task grades)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(url)

@@ -65,7 +65,7 @@ def test_dashboard_for_unit_staff_counts_only_own_unit(users, unit_a, unit_b, lo
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("who", "queries"), [("office", 17), ("staff", 19)])
+@pytest.mark.parametrize(("who", "queries"), [("office", 17), ("staff", 18)])
 def test_dashboard_runs_constant_queries(
     who, queries, users, unit_a, unit_b, login, django_assert_num_queries
 ):
