@@ -47,7 +47,7 @@ def wait_up(url: str, seconds: float = 120) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--time", type=int, default=60, help="seconds of load after ramp-up starts")
+    parser.add_argument("--time", type=int, default=120, help="seconds of load after ramp-up starts")
     # Users sign in at 2 a second (fifty in 25 s). Each sign-in costs 0.25–0.5 s of CPU on
     # purpose (PBKDF2, 1 000 000 rounds), so ten a second on two cores queue every sign-in and
     # every page behind them for the first seconds; an office's morning arrives over minutes.

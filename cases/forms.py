@@ -167,6 +167,7 @@ class UploadFieldsMixin(forms.Form):
 
 
 class ProgressForm(UploadFieldsMixin):
+    cache_empty_html = True  # the case page's empty form: {% form_fields %} renders it once
     happened_on = forms.DateField(label="进展日期", widget=DateInput())
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
     is_temporary = forms.BooleanField(
@@ -189,6 +190,7 @@ class ProgressForm(UploadFieldsMixin):
 
 
 class AttachmentForm(UploadFieldsMixin):
+    cache_empty_html = True  # the case page's empty form: {% form_fields %} renders it once
     prefix = "att"  # shares the case page with the progress form: distinct field ids
     file = forms.FileField(label="文件")
     kind = forms.ChoiceField(label="材料类型", choices=AttachmentKind.choices)

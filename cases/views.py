@@ -74,6 +74,8 @@ class _Row:
 
 
 def _rows(page) -> list[_Row]:
+    # the detail URL reversed once (tests/cases/test_list_rows.py compares with {% url %}); the
+    # state's label from the choices, as get_state_display gives it
     detail = reverse("cases:detail", args=[0]).removesuffix("0/")
     labels = dict(CaseState.choices)
     return [

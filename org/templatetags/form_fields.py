@@ -1,13 +1,14 @@
-"""``{% form_fields form %}``: a form's fields through ``includes/form_fields.html``, and an empty
-form whose choices are all fixed in code rendered once per cache period.
+"""``{% form_fields form %}``: a form's fields through ``includes/form_fields.html``; an empty form
+of a class that opts in (``cache_empty_html = True``) rendered once per cache period.
 
 The case page shows two empty upload forms (办理进展, 档案材料) on every view; their fields render
 through some thirty widget templates, about a sixth of the page's time. An unbound form's HTML
 depends only on its fields (labels, widgets and their attributes, choices, help texts), its prefix
 and its initial values — never on the request (the CSRF token is outside it) — so that HTML is
-cached under a digest of exactly those. A bound form (the user's input, its errors) and a form with
-choices read from the database (a ``ModelChoiceField``, whose rows can change at any time) always
-render afresh.
+cached under a digest of exactly those. A form class opts in only when nothing else shapes its
+HTML: no per-user or per-request change of fields in ``__init__``, no callable initial values. A
+bound form (the user's input, its errors), a form that has not opted in and a form with choices read
+from the database (a ``ModelChoiceField``, whose rows can change at any time) always render afresh.
 """
 
 import hashlib
@@ -25,9 +26,17 @@ TIMEOUT = 600  # seconds: a new release's forms show within ten minutes even wit
 
 def _digest(form) -> str | None:
     """The cache key of an unbound form's HTML, or None when it must not be cached."""
-    if form.is_bound:
+    if form.is_bound or not getattr(type(form), "cache_empty_html", False):
         return None
-    parts = [type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id, form.label_suffix]
+    parts = [
+        type(form).__module__,
+        type(form).__qualname__,
+        form.prefix,
+        form.auto_id,
+        form.label_suffix,
+        form.use_required_attribute,
+        type(form.renderer).__qualname__,
+    ]
     for name, field in form.fields.items():
         if isinstance(field, forms.ModelChoiceField):
             return None

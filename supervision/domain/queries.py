@@ -9,7 +9,7 @@ scoped tasks and cases.
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from cases.domain.queries import cases_visible_to
@@ -120,17 +120,31 @@ def reports_visible_to(user) -> QuerySet:
     return Report.objects.none()
 
 
+# (model, the date field it is ordered by, the kind the templates show), in the order of the escalation
+_ESCALATION = (
+    (EarlyWarning, "raised_on", "warning"),
+    (SupervisionLetter, "issued_on", "letter"),
+    (AdmonitionTalk, "held_on", "talk"),
+    (ClueReferral, "referred_on", "referral"),
+)
+
+
 def escalation_history(*, task=None, case=None) -> list:
-    """Every warning, letter, talk and referral of one item, oldest first (4 queries)."""
+    """Every warning, letter, talk and referral of one item, oldest first. One query finds which of
+    the four the item has (most items have none: then that is all), then one query for each."""
     key = {"task": task} if task is not None else {"case": case}
+    parts = [
+        model.objects.filter(**key)
+        .order_by()
+        .annotate(step=Value(step, output_field=IntegerField()))
+        .values_list("step", flat=True)
+        for step, (model, _, _) in enumerate(_ESCALATION)
+    ]
+    steps = set(parts[0].union(*parts[1:], all=True))
     events = []
-    for w in EarlyWarning.objects.filter(**key):
-        events.append((w.raised_on, 0, "warning", w))
-    for letter in SupervisionLetter.objects.filter(**key):
-        events.append((letter.issued_on, 1, "letter", letter))
-    for talk in AdmonitionTalk.objects.filter(**key):
-        events.append((talk.held_on, 2, "talk", talk))
-    for ref in ClueReferral.objects.filter(**key):
-        events.append((ref.referred_on, 3, "referral", ref))
+    for step in sorted(steps):
+        model, date_field, kind = _ESCALATION[step]
+        for record in model.objects.filter(**key):
+            events.append((getattr(record, date_field), step, kind, record))
     events.sort(key=lambda e: (e[0], e[1], e[3].pk))
     return [{"on": on, "kind": kind, "record": rec} for on, _, kind, rec in events]

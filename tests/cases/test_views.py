@@ -50,9 +50,9 @@ def test_case_detail_query_count_does_not_grow_with_progress(
     case = CaseFactory(lead_unit=unit_a, cooperating_units=[unit_a])
     _progress(case, users["staff"], n)
     client.force_login(users["staff"])
-    # 20 on a first view (the case page is 19 once the choice cache of names is warm,
+    # 17 on a first view (the case page is 16 once the choice cache of names is warm,
     # test_history_timeline.py): the history timeline no longer queries per history row
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         response = client.get(f"/cases/{case.pk}/")
     assert len(response.context["progress"]) == n
 

@@ -1,5 +1,6 @@
-"""{% form_fields %}: an empty form with fixed choices renders once per cache period; a bound form,
-another initial value or a form with database choices renders afresh."""
+"""{% form_fields %}: an empty form of a class that opts in renders once per cache period; a bound
+form, another initial value, a class that has not opted in or a form with database choices renders
+afresh."""
 
 from datetime import date
 
@@ -67,6 +68,7 @@ def test_a_bound_form_shows_its_input_and_errors_every_time():
 @pytest.mark.django_db
 def test_a_form_with_database_choices_is_never_cached():
     class UnitForm(forms.Form):
+        cache_empty_html = True  # opting in does not make database choices cacheable
         unit = forms.ModelChoiceField(queryset=Unit.objects.order_by("pk"))
 
     UnitFactory(name="甲单位")
@@ -75,3 +77,12 @@ def test_a_form_with_database_choices_is_never_cached():
     UnitFactory(name="新设单位")
     html, renders = _render(UnitForm())
     assert renders == 1 and "新设单位" in html
+
+
+def test_a_form_that_has_not_opted_in_renders_every_time():
+    class NoteForm(forms.Form):
+        note = forms.CharField(label="备注")
+
+    for _ in range(2):
+        html, renders = _render(NoteForm())
+        assert renders == 1 and 'name="note"' in html

@@ -12,7 +12,7 @@ from qianshan.common.pdf import render_pdf
 from supervision.domain.escalation import issue_letter, record_talk, refer_clue, reply_letter
 from supervision.domain.warnings import sweep_warnings
 from supervision.enums import LetterState, WarningState
-from supervision.models import LetterCounter, SupervisionLetter
+from supervision.models import EarlyWarning, LetterCounter, SupervisionLetter
 from tests.factories import CaseFactory, TaskFactory
 from tests.pdf import pdf_fonts, pdf_text
 
@@ -115,6 +115,37 @@ def test_letter_pdf_embeds_cjk_font_and_extractable_text(users, unit_a, tmp_path
     assert "请于 2026年7月15日 前" in text
     fonts = pdf_fonts(path)
     assert "Noto-Sans-CJK-SC" in fonts and " yes yes yes " in fonts
+
+
+@pytest.mark.django_db
+def test_case_page_with_every_escalation_step_stays_within_the_query_goal(
+    users, unit_a, login, django_assert_num_queries
+):
+    """The escalation card reads which of the four steps a case has in one query, then each step it
+    has: a case without any is 16 queries (tests/cases/test_history_timeline.py), one with all four
+    is 20 — issue 12's goal for the case page, whatever the case holds."""
+    case = CaseFactory(lead_unit=unit_a)
+    EarlyWarning.objects.create(
+        case=case, unit=unit_a, level="red", deadline=date(2026, 7, 1), raised_on=TODAY, reason="逾期未办结"
+    )
+    letter = issue_letter(actor=users["office"], case=case, requirements="加快整改", today=TODAY)
+    record_talk(
+        actor=users["office"],
+        letter=letter,
+        held_on=date(2026, 7, 20),
+        is_public=False,
+        interviewees="甲单位主要负责人",
+        interviewers="协调组组长",
+        summary="限期整改",
+    )
+    refer_clue(actor=users["office"], letter=letter, referred_on=date(2026, 8, 1), facts="整改不力")
+    client = login(users["staff"])
+    url = reverse("cases:detail", args=[case.pk])
+    client.get(url)  # the first view fills the cache of unit and type names
+    with django_assert_num_queries(20):
+        page = client.get(url).content.decode()
+    for shown in ("红色预警", "千山督改函〔2026〕1号", "甲单位主要负责人", "整改不力"):
+        assert shown in page
 
 
 @pytest.mark.django_db
