@@ -29,23 +29,26 @@ def notify(
     With a ``dedupe_key``, a recipient who already has that key gets nothing new: the
     returned list holds only the notifications created now.
     """
-    rows = [
-        Notification(
-            recipient=user,
-            kind=kind,
-            title=title,
-            body=body,
-            link=link,
-            reason=reason,
-            dedupe_key=dedupe_key,
-            email_wanted=email and bool(user.email),
-        )
-        for user in {u.pk: u for u in recipients}.values()
-    ]
-    created = _store_each(rows)
+    fields = {
+        "kind": kind,
+        "title": title,
+        "body": body,
+        "link": link,
+        "reason": reason,
+        "dedupe_key": dedupe_key,
+    }
+    created = _store_each(_notifications(recipients, fields, email=email))
     if email:
         _mail(created)
     return created
+
+
+def _notifications(recipients: Iterable, fields: dict, *, email: bool) -> list[Notification]:
+    """One unsaved notification of ``fields`` per recipient (a recipient listed twice once)."""
+    return [
+        Notification(recipient=user, email_wanted=email and bool(user.email), **fields)
+        for user in {u.pk: u for u in recipients}.values()
+    ]
 
 
 def _store_each(rows: list[Notification]) -> list[Notification]:
@@ -85,12 +88,11 @@ def notify_many(messages: Iterable[tuple[Iterable, dict]], *, email: bool = True
     """
     rows, seen = [], set()
     for recipients, fields in messages:
-        key = fields.get("dedupe_key", "")
-        for user in {u.pk: u for u in recipients}.values():
-            if key and (user.pk, key) in seen:
+        for note in _notifications(recipients, fields, email=email):
+            if note.dedupe_key and (note.recipient_id, note.dedupe_key) in seen:
                 continue  # notify() would hit the unique constraint for the second one
-            seen.add((user.pk, key))
-            rows.append(Notification(recipient=user, email_wanted=email and bool(user.email), **fields))
+            seen.add((note.recipient_id, note.dedupe_key))
+            rows.append(note)
     keys = {n.dedupe_key for n in rows if n.dedupe_key}
     if keys:
         taken = set(
