@@ -117,6 +117,22 @@ def test_letter_pdf_embeds_cjk_font_and_extractable_text(users, unit_a, tmp_path
     assert "Noto-Sans-CJK-SC" in fonts and " yes yes yes " in fonts
 
 
+def _letter_talk_referral(office, case, *, public: bool, summary: str, facts: str):
+    """A letter on ``case``, then an admonition talk and a clue referral after it."""
+    letter = issue_letter(actor=office, case=case, requirements="加快整改", today=TODAY)
+    record_talk(
+        actor=office,
+        letter=letter,
+        held_on=date(2026, 7, 20),
+        is_public=public,
+        interviewees="甲单位主要负责人",
+        interviewers="协调组组长",
+        summary=summary,
+    )
+    refer_clue(actor=office, letter=letter, referred_on=date(2026, 8, 1), facts=facts)
+    return letter
+
+
 @pytest.mark.django_db
 def test_case_page_with_every_escalation_step_stays_within_the_query_goal(
     users, unit_a, login, django_assert_num_queries
@@ -128,17 +144,7 @@ def test_case_page_with_every_escalation_step_stays_within_the_query_goal(
     EarlyWarning.objects.create(
         case=case, unit=unit_a, level="red", deadline=date(2026, 7, 1), raised_on=TODAY, reason="逾期未办结"
     )
-    letter = issue_letter(actor=users["office"], case=case, requirements="加快整改", today=TODAY)
-    record_talk(
-        actor=users["office"],
-        letter=letter,
-        held_on=date(2026, 7, 20),
-        is_public=False,
-        interviewees="甲单位主要负责人",
-        interviewers="协调组组长",
-        summary="限期整改",
-    )
-    refer_clue(actor=users["office"], letter=letter, referred_on=date(2026, 8, 1), facts="整改不力")
+    _letter_talk_referral(users["office"], case, public=False, summary="限期整改", facts="整改不力")
     client = login(users["staff"])
     url = reverse("cases:detail", args=[case.pk])
     client.get(url)  # the first view fills the cache of unit and type names
@@ -151,17 +157,9 @@ def test_case_page_with_every_escalation_step_stays_within_the_query_goal(
 @pytest.mark.django_db
 def test_talk_and_referral_appear_in_item_escalation_history(users, unit_a, login):
     case = CaseFactory(lead_unit=unit_a)
-    letter = issue_letter(actor=users["office"], case=case, requirements="加快整改", today=TODAY)
-    record_talk(
-        actor=users["office"],
-        letter=letter,
-        held_on=date(2026, 7, 20),
-        is_public=True,
-        interviewees="甲单位主要负责人",
-        interviewers="协调组组长",
-        summary="限期十日整改到位",
+    _letter_talk_referral(
+        users["office"], case, public=True, summary="限期十日整改到位", facts="整改不力，敷衍整改"
     )
-    refer_clue(actor=users["office"], letter=letter, referred_on=date(2026, 8, 1), facts="整改不力，敷衍整改")
     page = login(users["staff"]).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "千山督改函〔2026〕1号" in page
     assert "公开约谈" in page and "甲单位主要负责人" in page
